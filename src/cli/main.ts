@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// argv -> command -> exit code. Only the command being run is loaded (startup stays fast); the
+// others are listed for --help from the registry below. Adding a command = one file in
+// ./commands/ exporting `register`, plus one line here.
+
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { nodeHost, type Host } from './host.js';
+import { EXIT_BAD_INPUT } from './output.js';
+import { InternalError } from '../diagnostics/diagnostic.js';
+
+export interface CommandContext {
+  readonly host: Host;
+  /** Set by a command's action: the process exit code. */
+  exitCode: number;
+}
+
+export interface CommandModule {
+  register(parent: Command, ctx: CommandContext): void;
+}
+
+const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<CommandModule> }> = [
+  { name: 'check', summary: 'summarise a filter per ABI: allowed, denied and argument-dependent syscalls', load: () => import('./commands/check.js') },
+  { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
+  { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
+  { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },
+  { name: 'arches', summary: 'list the ABIs syscage knows, with their names and facts', load: () => import('./commands/arches.js') },
+];
+
+export async function main(argv: readonly string[], host: Host = nodeHost): Promise<number> {
+  const ctx: CommandContext = { host, exitCode: 0 };
+  const program = new Command('syscage')
+    .description('seccomp toolkit: disassemble, simulate and check seccomp filters')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => host.stdout(s), writeErr: (s) => host.stderr(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  const wanted = argv.find((a) => !a.startsWith('-'));
+  for (const entry of COMMANDS) {
+    if (entry.name === wanted) (await entry.load()).register(program, ctx);
+    else program.command(entry.name).description(entry.summary);
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof InternalError) {
+      host.stderr(`syscage: internal error (a bug in syscage, please report it): ${e.message}\n`);
+      return 70;
+    }
+    throw e;
+  }
+}
