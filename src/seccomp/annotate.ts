@@ -143,7 +143,8 @@ export function seccompAnnotator(program: readonly Instruction[], options: Annot
       const x32Bit = ARCHES.find((a) => a.nrBit !== 0 && a.auditArch === s.audit)?.nrBit;
       if (x32Bit !== undefined && k === x32Bit && op !== 'jeq') return `${hex32(k)}: __X32_SYSCALL_BIT`;
       const name = arch ? syscallName(arch, k) : undefined;
-      if (name) return `${name}${arch && s.audit !== undefined && ARCHES.filter((a) => a.auditArch === s.audit).length > 1 ? ` (${arch.name})` : ''}`;
+      const rel = op === 'jgt' ? '> ' : op === 'jge' ? '>= ' : op === 'jset' ? '& ' : '';
+      if (name) return `${rel}${name}${arch && s.audit !== undefined && ARCHES.filter((a) => a.auditArch === s.audit).length > 1 ? ` (${arch.name})` : ''}`;
       return arch ? `nr ${k}: no ${arch.name} syscall` : undefined;
     }
     return undefined;

@@ -62,8 +62,8 @@ export function summariseAbi(program: Program, arch: Arch): AbiSummary {
 
 /** ABIs of the filter's byte order whose AUDIT_ARCH it tests (x86_64 brings x32, which shares it). */
 export function filterAbis(program: Program, endian: 'little' | 'big'): Arch[] {
-  const audits = comparedAuditArches(program, endian);
-  return ARCHES.filter((a) => a.endian === endian && audits.has(a.auditArch));
+  const audits = [...comparedAuditArches(program, endian)];
+  return audits.flatMap((audit) => ARCHES.filter((a) => a.endian === endian && a.auditArch === audit));
 }
 
 export function summarise(program: Program, arches: readonly Arch[]): FilterSummary {
