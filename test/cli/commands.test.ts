@@ -1,0 +1,80 @@
+// The commands on a real filter: Docker's default profile as libseccomp 2.5.4 exported it for
+// runc on amd64 (examples/docker-default-amd64.bpf). Expected values come from the profile
+// (moby/profiles seccomp/default.json), not from syscage.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runCli } from './harness.js';
+
+const docker = new Uint8Array(readFileSync(new URL('../../examples/docker-default-amd64.bpf', import.meta.url)));
+const files = { 'docker.bpf': docker };
+
+describe('check', () => {
+  it('summarises each ABI the filter accepts', async () => {
+    const r = await runCli(['check', 'docker.bpf', '--json'], files);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.instructions).toBe(1246);
+    expect(out.abis.map((a: { arch: string }) => a.arch)).toEqual(['x86_64', 'x32', 'x86']);
+    const x86_64 = out.abis[0];
+    // The only x86_64 entries of default.json with argument conditions: socket (AF_ALG/AF_VSOCK),
+    // personality (a few personas), clone (no namespace flags without CAP_SYS_ADMIN).
+    expect(x86_64.argumentDependent.map((d: { name: string }) => d.name).sort()).toEqual(['clone', 'personality', 'socket']);
+    // clone3 is ERRNO(ENOSYS=38) without CAP_SYS_ADMIN; everything unlisted is the default ERRNO(EPERM).
+    expect(x86_64.byAction['ERRNO(38)']).toBe(1);
+    expect(x86_64.newSyscalls).toBe('ERRNO(1)');
+    expect(out.otherArch).toBe('KILL_THREAD');
+    // Every constant-ALLOW syscall of this layout is served by the kernel's cache.
+    expect(x86_64.kernelCacheServes).toBe(x86_64.byAction['ALLOW']);
+  });
+});
+
+describe('simulate', () => {
+  it.each([
+    ['x86_64', 'getpid', '', 'ALLOW'],
+    ['x86_64', 'socket', '1,1,0', 'ALLOW'],
+    ['x86_64', 'socket', '40,1,0', 'ERRNO(1)'],
+    ['x86_64', 'socket', '38,1,0', 'ERRNO(1)'],
+    ['x86_64', 'socket', '0x100000028,1,0', 'ALLOW'], // upper 32 bits dodge `a0 > 40`
+    ['x86_64', 'kexec_load', '', 'ERRNO(1)'],
+    ['x86_64', 'clone3', '', 'ERRNO(38)'],
+    ['x86', 'socketcall', '1', 'ALLOW'], // companion of the socket rules, and allowed outright
+    ['x86', 'socket', '40,1,0', 'ERRNO(1)'],
+    ['x32', 'read', '', 'ALLOW'],
+    ['aarch64', 'read', '', 'KILL_THREAD'], // not an ABI of this filter
+    ['x86_64', '0x40000000', '', 'ALLOW'], // x32 read through the x86_64 audit arch
+  ])('%s %s(%s) → %s', async (arch, syscall, args, want) => {
+    const r = await runCli(['simulate', 'docker.bpf', '--arch', arch, '--syscall', syscall, '--args', args, '--json'], files);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).action).toBe(want);
+  });
+  it('--table covers every syscall of the ABI', async () => {
+    const r = await runCli(['simulate', 'docker.bpf', '--arch', 'x86_64', '--table', '--json'], files);
+    const out = JSON.parse(r.stdout);
+    expect(out.verdicts).toHaveLength(385);
+    expect(out.verdicts.find((v: { syscall: string }) => v.syscall === 'ptrace').action).toBe('ALLOW');
+  });
+  it('--trace prints the path', async () => {
+    const r = await runCli(['simulate', 'docker.bpf', '--arch', 'x86_64', '--syscall', 'socket', '--args', '1', '--trace'], files);
+    expect(r.stdout).toContain('args[0].hi  socket(int family)');
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/ret #0x7fff0000\s+; ALLOW/);
+  });
+});
+
+describe('disasm | asm', () => {
+  it('round-trips the Docker filter byte for byte', async () => {
+    const d = await runCli(['disasm', 'docker.bpf'], files);
+    expect(d.code).toBe(0);
+    expect(d.stdout.split('\n')[0]).toBe('# 1246 instructions (little-endian)');
+    const a = await runCli(['asm', 'listing', '-o', 'copy.bpf', '--arch', 'x86_64'], { listing: d.stdout });
+    expect(a.code).toBe(0);
+    expect(Buffer.from(a.files.get('copy.bpf')!)).toEqual(Buffer.from(docker));
+  });
+  it('reads base64 (crun annotation) as well as raw bytes', async () => {
+    const r = await runCli(['disasm', 'f.b64', '--json'], { 'f.b64': Buffer.from(docker).toString('base64') + '\n' });
+    expect(JSON.parse(r.stdout).count).toBe(1246);
+  });
+  it('writes the other byte order with --arch', async () => {
+    const a = await runCli(['asm', 'l', '-o', 'be.bpf', '--arch', 's390x'], { l: 'ld [4]\nret ALLOW\n' });
+    expect([...a.files.get('be.bpf')!]).toEqual([0, 0x20, 0, 0, 0, 0, 0, 4, 0, 0x06, 0, 0, 0x7f, 0xff, 0, 0]);
+  });
+});
