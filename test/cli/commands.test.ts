@@ -78,3 +78,16 @@ describe('disasm | asm', () => {
     expect([...a.files.get('be.bpf')!]).toEqual([0, 0x20, 0, 0, 0, 0, 0, 4, 0, 0x06, 0, 0, 0x7f, 0xff, 0, 0]);
   });
 });
+
+describe('version', () => {
+  it('src/version.ts, package.json and the bin agree', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { VERSION } = await import('../../src/version.js');
+    expect(VERSION).toBe(pkg.version);
+    const out = execFileSync(process.execPath, [new URL('../../bin/syscage.cjs', import.meta.url).pathname, '--version'], { encoding: 'utf8' });
+    expect(out).toBe(pkg.version + '\n');
+    const r = await runCli(['--version']);
+    expect(r.stdout).toBe(pkg.version + '\n');
+  });
+});
