@@ -12,7 +12,7 @@ import { exportFilter, formatVersion, loadLibseccomp, type ArgCmp, type CmpOp, t
 import { parseAction } from '../src/seccomp/action.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, '../shared/data/profiles/moby/default.json');
+const source = join(root, 'data/moby-default.json');
 const DOCKER_CAPS = new Set(['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE']);
 const ARCHES = ['x86_64', 'x86', 'x32'];
 const KERNEL: [number, number] = [6, 18];

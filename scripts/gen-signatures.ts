@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Generator: ../shared/data/syscall-signatures.json (LP64 prototypes from Linux 7.2.13
+// Generator: data/syscall-signatures.json (copied from ../shared/data/) (LP64 prototypes from Linux 7.2.13
 // include/linux/syscalls.h and arch SYSCALL_DEFINEs) and syscall-signatures-i386.json (what a
 // 32-bit x86 task sees on a 64-bit kernel, compat entry points) → src/kernel/signatures.gen.ts
 // and src/kernel/signatures-i386.gen.ts: syscall name → [arg name, C type, kind][].
@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT, provenance, writeGenerated } from './gen-syscalls.js';
 
-export const SIGNATURES_JSON = '../shared/data/syscall-signatures.json';
-export const SIGNATURES_I386_JSON = '../shared/data/syscall-signatures-i386.json';
+export const SIGNATURES_JSON = 'data/syscall-signatures.json';
+export const SIGNATURES_I386_JSON = 'data/syscall-signatures-i386.json';
 const KINDS = ['int32', 'long64', 'pointer'] as const;
 const KIND_CONST = { int32: 'I', long64: 'L', pointer: 'P' } as const;
 

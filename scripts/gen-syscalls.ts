@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Generator: ../shared/data/libseccomp-syscalls.csv (a verbatim copy of libseccomp src/syscalls.csv)
+// Generator: data/libseccomp-syscalls.csv (copied from ../shared/data/) (a verbatim copy of libseccomp src/syscalls.csv)
 // → src/arch/syscalls/<column>.gen.ts, one file per CSV column, plus index.gen.ts that maps
 // column → table. Tables hold RAW table numbers (no mips base, no x32 bit; `PNR` cells are left
 // out); the registry in src/arch/index.ts derives final numbers from the Arch record.
@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** The repository root (the parent of scripts/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The CSV, as a path relative to the repository root (also written into the headers). */
-export const SYSCALLS_CSV = '../shared/data/libseccomp-syscalls.csv';
+export const SYSCALLS_CSV = 'data/libseccomp-syscalls.csv';
 const OUT_DIR = 'src/arch/syscalls';
 
 const NAME_RE = /^[a-z_][a-z0-9_]*$/;
