@@ -123,6 +123,8 @@ interface Bindings {
 let bindings: Bindings | undefined;
 let loadError: string | undefined;
 
+let soname = LIBSECCOMP_SONAME;
+
 function bind(): Bindings | undefined {
   if (bindings || loadError !== undefined) return bindings;
   let koffi: typeof import('koffi');
@@ -134,9 +136,9 @@ function bind(): Bindings | undefined {
   }
   let lib: ReturnType<typeof koffi.load>;
   try {
-    lib = koffi.load(LIBSECCOMP_SONAME);
+    lib = koffi.load(soname);
   } catch (e) {
-    loadError = `${LIBSECCOMP_SONAME} cannot be loaded (${(e as Error).message}); install libseccomp2 (Debian/Ubuntu) or libseccomp (Fedora/Alpine)`;
+    loadError = `${soname} cannot be loaded (${(e as Error).message}); install libseccomp2 (Debian/Ubuntu) or libseccomp (Fedora/Alpine)`;
     return undefined;
   }
   try {
@@ -180,17 +182,22 @@ function bind(): Bindings | undefined {
       exportBpf: (ctx, fd) => exportBpf(ctx, fd) as number,
     };
   } catch (e) {
-    loadError = `${LIBSECCOMP_SONAME} loaded but a symbol is missing or mistyped: ${(e as Error).message}`;
+    loadError = `${soname} loaded but a symbol is missing or mistyped: ${(e as Error).message}`;
     return undefined;
   }
   return bindings;
 }
 
-/** Loads the library if needed and says whether it is usable, and which version it is. */
-export function loadLibseccomp(): LibseccompStatus {
+/**
+ * Loads the library if needed and says whether it is usable, and which version it is.
+ * `library` (a soname or a path, default libseccomp.so.2) counts only on the first call: the
+ * library is loaded once per process, and every later call reports that first outcome.
+ */
+export function loadLibseccomp(library?: string): LibseccompStatus {
+  if (!bindings && loadError === undefined && library !== undefined) soname = library;
   const b = bind();
   if (!b) return { available: false, reason: loadError ?? 'unknown error' };
-  return { available: true, version: b.version, api: b.api, soname: LIBSECCOMP_SONAME };
+  return { available: true, version: b.version, api: b.api, soname };
 }
 
 export function formatVersion(v: LibseccompVersion): string {
@@ -291,7 +298,7 @@ export function exportFilter(req: ExportRequest): ExportResult {
     tokens.push(t);
   }
   const ctx = b.init(req.defaultAction);
-  calls.push(result('seccomp_init', ctx === null ? -1 : 0));
+  calls.push(ctx === null ? { call: 'seccomp_init', rc: -1, errno: 'returned NULL' } : { call: 'seccomp_init', rc: 0 });
   if (ctx === null) return fail('init', `seccomp_init(0x${(req.defaultAction >>> 0).toString(16)}) failed: invalid or unsupported default action`);
   try {
     const native = b.archNative();

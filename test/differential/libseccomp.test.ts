@@ -24,7 +24,8 @@ import { buildModel, evaluate, nameFact, nativeRoundTrips } from './libseccomp-o
 import { genFilter, namePool, queries, Rng, type GenFilter, type GenOptions } from './libseccomp-gen.js';
 import { repairSwappedRets } from './libseccomp-repair.js';
 
-const status = loadLibseccomp();
+// SYSCAGE_LIBSECCOMP: another libseccomp to compare against (a path), or a missing one to see the skip.
+const status = loadLibseccomp(process.env.SYSCAGE_LIBSECCOMP);
 const seed = process.env.SYSCAGE_SEED !== undefined ? Number(process.env.SYSCAGE_SEED) >>> 0 : (Math.random() * 0x1_0000_0000) >>> 0;
 console.log(`[libseccomp differential] seed=${seed} (rerun: SYSCAGE_SEED=${seed} npx vitest run test/differential/libseccomp)`);
 
@@ -210,6 +211,31 @@ if (!status.available) {
       };
       expect(verdictAt(1)).toEqual({ value: encodeAction('ALLOW'), loadsNr: false });
       expect(verdictAt(2)).toEqual({ value: encodeAction('ERRNO', 1), loadsNr: true });
+    });
+    it('exportFilter hands libseccomp refusals back as data (traps 2 and 3, same-arg, EEXIST, EDOM)', () => {
+      const ALLOW = encodeAction('ALLOW');
+      const res = exportFilter({
+        defaultAction: encodeAction('ERRNO', 1),
+        arches: ['x86_64'],
+        rules: [
+          { action: ALLOW, syscall: 'read', args: [{ arg: 0, op: 'EQ', a: 1n }] },
+          { action: encodeAction('ERRNO', 2), syscall: 'read', args: [{ arg: 0, op: 'EQ', a: 1n }] }, // same chain, other action
+          { action: ALLOW, syscall: 'write', args: [{ arg: 0, op: 'EQ', a: 1n }, { arg: 0, op: 'EQ', a: 2n }] }, // same arg twice
+          { action: encodeAction('TRAP', 5), syscall: 'close' }, // §10.3
+          { action: encodeAction('ERRNO', 4095), syscall: 'dup' }, // §10.2
+          { action: encodeAction('ERRNO', 4094), syscall: 'dup2' },
+          { action: encodeAction('ERRNO', 1), syscall: 'dup3' }, // equal to the default
+          { action: ALLOW, syscall: 'no_such_syscall' },
+        ],
+      });
+      expect(res.ok).toBe(true);
+      expect(res.rules.map((r) => r.errno ?? r.rc)).toEqual([0, 'EEXIST', 'EINVAL', 'EINVAL', 'EINVAL', 0, 'EACCES', 'unknown syscall name']);
+      const mixed = exportFilter({ defaultAction: ALLOW, arches: ['ppc64', 'x86'], rules: [] });
+      expect(mixed.ok ? 'ok' : `${mixed.stage} ${mixed.calls.at(-1)?.errno}`).toBe('arch EDOM');
+      const trapDefault = exportFilter({ defaultAction: encodeAction('TRAP', 5), arches: ['x86_64'], rules: [] });
+      expect(trapDefault.ok ? 'ok' : trapDefault.stage).toBe('init');
+      const unknownArch = exportFilter({ defaultAction: ALLOW, arches: ['vax'], rules: [] });
+      expect(unknownArch.ok ? 'ok' : unknownArch.stage).toBe('arch');
     });
     it('names left out of the pools: libseccomp 2.5.4 vs src/arch (printed, not a failure)', () => {
       const all = new Set(ARCHES.flatMap((a) => [...syscallNames(a)]));
