@@ -145,12 +145,19 @@ export async function runChild(steps: readonly ChildStep[], opts: { timeoutMs?: 
         out = out.slice(nl + 1);
       }
       if (opts.expectDeath && !poll && results.length >= expected - 1) {
+        // A dying process (KILL_PROCESS, SIGSYS) also shows a zombie leader for a moment while
+        // its other threads are being torn down: only a state that lasts means KILL_THREAD.
+        let since: number | undefined;
         poll = setInterval(() => {
-          if (leaderDeadOthersAlive(pid)) {
+          if (!leaderDeadOthersAlive(pid)) {
+            since = undefined;
+          } else if (since === undefined) {
+            since = Date.now();
+          } else if (Date.now() - since >= 250) {
             mainThreadDied = true;
             child.kill('SIGKILL');
           }
-        }, 5);
+        }, 10);
       }
     });
     child.stderr.setEncoding('utf8');
@@ -165,18 +172,23 @@ export async function runChild(steps: readonly ChildStep[], opts: { timeoutMs?: 
   });
 }
 
-/** Runs jobs, at most `parallel` children at a time. */
-export async function runChildren(jobs: readonly (readonly ChildStep[])[], parallel = 2, opts: { timeoutMs?: number } = {}): Promise<ChildOutcome[]> {
-  const outcomes: ChildOutcome[] = new Array(jobs.length);
+/** Maps `fn` over `items`, at most `parallel` at a time, results in order. */
+export async function pool<T, R>(items: readonly T[], parallel: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < items.length) {
       const i = next++;
-      outcomes[i] = await runChild(jobs[i]!, opts);
+      out[i] = await fn(items[i]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
-  return outcomes;
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+  return out;
+}
+
+/** Runs jobs, at most `parallel` children at a time. */
+export function runChildren(jobs: readonly (readonly ChildStep[])[], parallel = 2, opts: { timeoutMs?: number } = {}): Promise<ChildOutcome[]> {
+  return pool(jobs, parallel, (job) => runChild(job, opts));
 }
 
 /** A child that ended any other way than by finishing its job is a harness failure: say how. */

@@ -23,7 +23,7 @@ import type { SeccompData } from '../../src/seccomp/data.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import {
   BODY_SELECTORS, FILTER_PENALTY, IP_HI_SELECTORS, IP_LO_SELECTORS, MAX_INSNS_PER_PATH,
-  callText, convertedLength, describeOutcome, errnoOf, installStep, installedProgram, requireKernel, runChild, runChildren,
+  callText, convertedLength, describeOutcome, errnoOf, installStep, installedProgram, pool, requireKernel, runChild, runChildren,
 } from './kernel-harness.js';
 import type { ChildStep } from './kernel-child.js';
 import { AUDIT_ARCH_X86_64, Rng, hexSeed, interestingWords, randomCases, randomProgram, runSeed } from './random-program.js';
@@ -239,7 +239,7 @@ describe('kernel differential: interpreter', () => {
         steps: [{ op: 'nodump' }, installStep(installed), { op: 'flush' }, { op: 'calls', calls: [callText(110, data.args)] }],
       });
     }
-    const outcomes = await Promise.all(jobs.map((j) => runChild(j.steps, { expectDeath: j.divByZero, timeoutMs: 10_000 })));
+    const outcomes = await pool(jobs, 3, (j) => runChild(j.steps, { expectDeath: j.divByZero, timeoutMs: 10_000 }));
     outcomes.forEach((o, i) => {
       const j = jobs[i]!;
       if (j.divByZero) {
