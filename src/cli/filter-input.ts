@@ -2,7 +2,7 @@
 // Reads a seccomp filter given on the command line: a raw struct sock_filter array (what
 // seccomp_export_bpf(), `bwrap --seccomp` and `syscage compile --format raw` write) or the same
 // bytes in base64 (crun's run.oci.seccomp_bpf_data annotation). The byte order comes from
-// --arch; without it, the order in which the program validates is taken.
+// --arch; without it, the order in which the program validates (little-endian first).
 
 import type { Arch, Endian } from '../arch/arch.js';
 import { decode } from '../bpf/encode.js';
@@ -53,6 +53,7 @@ export function readFilter(host: Host, path: string, arch: Arch | undefined): Fi
   const little = attempt('little');
   if (little.program || !little.instructions) return { ...little, base64: !!b64 };
   const big = attempt('big');
-  if (big.program) return { ...big, base64: !!b64, diagnostics: [diag('byteOrderUnknown', { endian: 'big' })] };
-  return { ...little, base64: !!b64 };
+  if (big.program) return { ...big, base64: !!b64 };
+  // Valid in neither order: report the little-endian reading, and say it was a guess.
+  return { ...little, base64: !!b64, diagnostics: [diag('byteOrderUnknown', { endian: 'little' }), ...little.diagnostics] };
 }
