@@ -90,7 +90,8 @@ export function validate(program: readonly Instruction[]): Result<Program> {
     diagnostics.push(diag('lastNotReturn', { mnemonic: lastOp?.mnemonic ?? hex32(last.code, 4) }, at(len - 1)));
   }
   // The scratch pass indexes jump targets, so it runs only on programs whose jumps are in range.
-  if (!diagnostics.some((d) => d.code === 'SC3008' || d.code === 'SC3004')) diagnostics.push(...checkScratch(program));
+  // (and on valid cell numbers, since it shifts by k).
+  if (!diagnostics.some((d) => d.code === 'SC3008' || d.code === 'SC3004' || d.code === 'SC3012')) diagnostics.push(...checkScratch(program));
   if (diagnostics.length > 0) return { diagnostics };
   return { value: program as Program, diagnostics: [] };
 }
