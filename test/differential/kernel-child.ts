@@ -13,18 +13,23 @@
 //   install  → the errno (0 when the kernel accepted the filter)
 //   calls    → [[ret, errno], …] per call: ret is the C return value of syscall(2) (a decimal
 //              string), errno is koffi.errno() right after it (meaningful when ret is -1)
+//   loadValidated → 0 when installed, { invalid: [diagnostic codes] } when validate() refused
+//              it (the kernel never saw it), { errno } when the kernel refused it
 //   nodump   → the errno of prctl(PR_SET_DUMPABLE, 0) (so a SIGSYS death leaves no core file)
 // The parent flushes before a call that may kill this process, so it knows how far it got.
 
 import { readFileSync, writeSync } from 'node:fs';
 import { hostSyscallNumber, libc } from '../../src/linux/ffi.js';
-import { installFilter, PR_SET_DUMPABLE, SECCOMP_SET_MODE_FILTER, setNoNewPrivs } from '../../src/linux/seccomp.js';
+import type { Instruction } from '../../src/bpf/instruction.js';
+import { installFilter, loadValidated, PR_SET_DUMPABLE, SECCOMP_SET_MODE_FILTER, setNoNewPrivs } from '../../src/linux/seccomp.js';
 
 export type ChildStep =
   /** `b64`: the sock_filter bytes; `len` overrides sock_fprog.len (to lie to the kernel on purpose). */
   | { readonly op: 'install'; readonly b64: string; readonly flags?: number; readonly len?: number }
   /** Each call: "nr a0 a1 a2 a3 a4 a5", hex words (64-bit each, no 0x). */
   | { readonly op: 'calls'; readonly calls: readonly string[] }
+  /** Through loadValidated(): the program as instructions. */
+  | { readonly op: 'loadValidated'; readonly program: readonly Instruction[] }
   | { readonly op: 'flush' }
   | { readonly op: 'nodump' };
 
@@ -72,6 +77,11 @@ function main(): void {
           out.push([r.value.toString(), r.value === -1n ? r.errno : 0]);
         }
         pending.push(out);
+        break;
+      }
+      case 'loadValidated': {
+        const r = loadValidated(step.program);
+        pending.push(r.ok ? 0 : r.reason === 'invalid' ? { invalid: r.diagnostics.map((d) => d.code) } : { errno: r.errno });
         break;
       }
       case 'nodump': {

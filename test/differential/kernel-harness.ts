@@ -4,8 +4,9 @@
 // ~1 s under tsx), running jobs in children, and the filter shapes the suites load.
 // Nothing here installs a filter: only the children do (never the vitest worker).
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instruction } from '../../src/bpf/instruction.js';
@@ -32,7 +33,7 @@ export function kernelUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `not Linux (process.platform = ${process.platform})`;
   // The suites' programs and seccomp_data layout are x86_64's (AUDIT_ARCH, little-endian offsets).
   if (process.arch !== 'x64') return `the kernel suites are written for x86_64, this is ${process.arch}`;
-  return libcUnavailable();
+  return libcUnavailable() ?? probeKernel();
 }
 
 /**
@@ -56,29 +57,46 @@ export function requireKernel(t: { it: (name: string, fn: () => void) => void; s
 // ---------------------------------------------------------------------------------------------
 // The child.
 
-let childPath: Promise<string> | undefined;
+let childPath: string | undefined;
 
-/** Bundles kernel-child.ts (and the src/ it imports) into one .mjs beside node_modules' koffi, once per process. */
-export function buildChild(): Promise<string> {
-  childPath ??= (async () => {
-    const esbuild = await import('esbuild');
-    const dir = join(REPO, 'node_modules', '.cache', 'syscage-kernel-child');
-    mkdirSync(dir, { recursive: true });
-    const out = join(dir, 'kernel-child.mjs');
-    const tmp = join(dir, `kernel-child.${process.pid}.mjs`);
-    await esbuild.build({
-      entryPoints: [join(HERE, 'kernel-child.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile: tmp,
-      logLevel: 'silent',
-    });
-    renameSync(tmp, out); // atomic: concurrent test files build the same bytes
-    return out;
-  })();
-  return childPath;
+/**
+ * Bundles kernel-child.ts (and the src/ it imports) into one .mjs beside node_modules' koffi,
+ * once per process. esbuild comes with tsx and vite (it is not a direct dependency).
+ */
+export function buildChild(): string {
+  if (childPath) return childPath;
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  const dir = join(REPO, 'node_modules', '.cache', 'syscage-kernel-child');
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, 'kernel-child.mjs');
+  const tmp = join(dir, `kernel-child.${process.pid}.mjs`);
+  esbuild.buildSync({
+    entryPoints: [join(HERE, 'kernel-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: tmp,
+    logLevel: 'silent',
+  });
+  renameSync(tmp, out); // atomic: concurrent test files build the same bytes
+  childPath = out;
+  return out;
+}
+
+/** Installs `ret ALLOW` in a child and reads the answer: why seccomp(2) is unusable here, if it is. */
+function probeKernel(): string | undefined {
+  let path: string;
+  try {
+    path = buildChild();
+  } catch (e) {
+    return `cannot build the child runner with esbuild: ${(e as Error).message}`;
+  }
+  const job: ChildStep[] = [installStep([{ code: 0x06, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }])];
+  const r = spawnSync(process.execPath, [path], { input: JSON.stringify(job), encoding: 'utf8', timeout: 20_000 });
+  if (r.status !== 0) return `the probe child failed (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(0, 500)}`;
+  const errno = (JSON.parse(r.stdout.split('\n')[0] ?? '[]') as number[])[0];
+  return errno === 0 ? undefined : `seccomp(SECCOMP_SET_MODE_FILTER) of \`ret ALLOW\` fails with errno ${errno}`;
 }
 
 export interface ChildOutcome {
@@ -121,7 +139,7 @@ function leaderDeadOthersAlive(pid: number): boolean {
  * kills the (hanging) process when the main thread is a zombie.
  */
 export async function runChild(steps: readonly ChildStep[], opts: { timeoutMs?: number; expectDeath?: boolean } = {}): Promise<ChildOutcome> {
-  const path = await buildChild();
+  const path = buildChild();
   const expected = steps.filter((s) => s.op !== 'flush').length;
   return new Promise((resolveOutcome, reject) => {
     const child = spawn(process.execPath, [path], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, UV_THREADPOOL_SIZE: '1' } });
@@ -327,12 +345,4 @@ export function errnoOf(result: [string, number]): number | 'ran' {
   if (ret === '0') return 0;
   if (ret === '-1') return errno;
   return 'ran';
-}
-
-/** Entries of test/differential/known-differences.json whose oracle is the kernel. */
-export function knownKernelDifferences(): { id: string; oracle: string; reason: string }[] {
-  const file = join(HERE, 'known-differences.json');
-  if (!existsSync(file)) return [];
-  const all = JSON.parse(readFileSync(file, 'utf8')) as { id: string; oracle: string; reason: string }[];
-  return all.filter((e) => e.oracle === 'kernel');
 }

@@ -26,7 +26,7 @@ import {
   callText, convertedLength, describeOutcome, errnoOf, installStep, installedProgram, pool, requireKernel, runChild, runChildren,
 } from './kernel-harness.js';
 import type { ChildStep } from './kernel-child.js';
-import { AUDIT_ARCH_X86_64, Rng, hexSeed, interestingWords, randomCases, randomProgram, runSeed } from './random-program.js';
+import { AUDIT_ARCH_X86_64, BODY_LOAD_OFFSETS, Rng, hexSeed, interestingWords, randomCases, randomProgram, runSeed } from './random-program.js';
 
 const PROGRAMS = Number(process.env['SYSCAGE_KERNEL_PROGRAMS'] ?? 1500);
 const CASES_PER_PROGRAM = 6;
@@ -53,7 +53,7 @@ function makeSubjects(rng: Rng): Subject[] {
   for (let i = 0; i < PROGRAMS; i++) {
     const data = randomCases(rng, CASES_PER_PROGRAM);
     const words = interestingWords(rng, data);
-    const size = rng.chance(0.1) ? rng.range(60, 110) : rng.range(3, 45);
+    const size = rng.chance(0.1) ? rng.range(40, 70) : rng.range(3, 40);
     const magic = (MAGIC_BASE + 1 + i) >>> 0;
     const p = check(randomProgram(rng, { size, words }), `generated program ${i}`);
     const cases = data.map((d) => ({ data: d, nr: rng.chance(0.1) ? BigInt(d.nr) | (BigInt(rng.u32()) << 32n) : BigInt(d.nr) }));
@@ -126,12 +126,15 @@ describe('kernel differential: interpreter', () => {
     const rng = new Rng(seed).fork('interpret');
     const subjects = makeSubjects(rng);
     const groups = pack(subjects);
+    const tGen = Date.now() - t0;
     const outcomes = await runChildren(groups.map(jobFor), 2);
+    const tKernel = Date.now() - t0 - tGen;
     const mismatches: Mismatch[] = [];
     let calls = 0;
     let bodyChecks = 0;
     let midReturns = 0;
     const executed = new Set<number>();
+    const loaded = new Set<number>(); // ld [k] offsets executed
     const jumpWays = new Map<number, [number, number]>(); // code → [taken, not taken]
     let instructions = 0;
     groups.forEach((group, gi) => {
@@ -175,6 +178,7 @@ describe('kernel differential: interpreter', () => {
             const ins = s.p[pc]!;
             executed.add(ins.code);
             const e = opcode(ins.code)!.effect;
+            if (e.kind === 'ld-abs') loaded.add(ins.k);
             if (e.kind === 'jmp' && ins.jt !== ins.jf) {
               const w = jumpWays.get(ins.code) ?? [0, 0];
               w[path[i + 1] === pc + 1 + ins.jt ? 0 : 1]++;
@@ -199,12 +203,13 @@ describe('kernel differential: interpreter', () => {
     console.log(
       `kernel-interpret: ${subjects.length} programs (${instructions} instructions, ${(instructions / subjects.length).toFixed(1)} on average) in ${groups.length} children, ` +
         `${calls} gated syscalls (${calls / 3} seccomp_data × 3 slices), ${bodyChecks} body results compared whole, ${midReturns} cases ending in a mid-body ret, ` +
-        `${mismatches.length} mismatches, ${Date.now() - t0} ms, seed=${hexSeed(seed)}`,
+        `${mismatches.length} mismatches, ${Date.now() - t0} ms (generate ${tGen}, children ${tKernel}, compare ${Date.now() - t0 - tGen - tKernel}), seed=${hexSeed(seed)}`,
     );
     for (const m of mismatches.slice(0, 5)) console.log(`MISMATCH (${m.kind}) seed=${hexSeed(seed)}\n${m.detail}`);
     expect(mismatches.map((m) => m.kind)).toEqual([]);
     expect(notExecuted, 'every seccomp opcode is executed by some case').toEqual([]);
     expect(oneWay, 'every conditional jump opcode goes both ways').toEqual([]);
+    expect([...loaded].sort((a, b) => a - b), 'every seccomp_data word but args[5] is loaded').toEqual(BODY_LOAD_OFFSETS);
   }, 60_000);
 
   it('division by X = 0 returns 0 from the filter: the kernel kills the calling thread (KILL_THREAD)', async () => {

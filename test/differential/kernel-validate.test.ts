@@ -28,7 +28,7 @@ import type { Instruction } from '../../src/bpf/instruction.js';
 import { validate } from '../../src/bpf/validate.js';
 import type { ChildStep } from './kernel-child.js';
 import {
-  EINVAL, FILTER_PENALTY, MAX_INSNS_PER_PATH, SECCOMP_RET_ALLOW, convertedLength, describeOutcome,
+  EINVAL, FILTER_PENALTY, MAX_INSNS_PER_PATH, SECCOMP_RET_ALLOW, callText, convertedLength, describeOutcome,
   installStep, neverGate, requireKernel, runChildren,
 } from './kernel-harness.js';
 import { Rng, hexSeed, interestingWords, mutate, randomCases, randomProgram, runSeed } from './random-program.js';
@@ -272,5 +272,22 @@ describe('kernel differential: validator', () => {
     expect(exact!.results.slice(0, fillers.length).every((e) => e === 0), 'the fillers load').toBe(true);
     expect(exact!.results.slice(fillers.length), 'total 32768 loads; one more filter is ENOMEM').toEqual([0, ENOMEM]);
     expect(over!.results.slice(fillers.length), 'total 32769 is ENOMEM (and attaches nothing)').toEqual([ENOMEM, 0]);
+  }, 30_000);
+
+  it('loadValidated() refuses an invalid program before the kernel sees it and installs a valid one', async () => {
+    const magic = 0xa5c2_0000;
+    const gated = (k: number): Instruction[] => [I(0x20, 60), I(0x15, magic, 1, 0), RET_ALLOW, I(0x06, k)];
+    const call = callText(110, [0n, 0n, 0n, 0n, 0n, BigInt(magic) << 32n]);
+    const [o] = await runChildren([[
+      { op: 'loadValidated', program: [I(0x20, 60), I(0x15, magic, 1, 0), RET_ALLOW, I(0x94, 3), I(0x06, 0x0005_0007)] }, // mod: invalid
+      { op: 'calls', calls: [call] },
+      { op: 'loadValidated', program: gated(0x0005_0009) },
+      { op: 'calls', calls: [call] },
+    ]]);
+    expect(o!.code, describeOutcome(o!)).toBe(0);
+    expect(o!.results[0]).toEqual({ invalid: ['SC3005'] });
+    expect(o!.results[1], 'nothing was installed: the call ran').toEqual([[String(process.pid), 0]]);
+    expect(o!.results[2]).toBe(0);
+    expect(o!.results[3], 'the valid filter is in force').toEqual([['-1', 9]]);
   }, 30_000);
 });
