@@ -164,6 +164,13 @@ function randomCandidates(rng: Rng): Candidate[] {
 
 /** What one child is given for a candidate, and what it costs towards MAX_INSNS_PER_PATH. */
 function loadStep(c: Candidate): { step: ChildStep; cost: number } {
+  // Fields out of their C types would be truncated by encode(): the kernel would judge another program.
+  for (const ins of c.program) {
+    const ok = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
+    if (!ok(ins.code, 0xffff) || !ok(ins.jt, 0xff) || !ok(ins.jf, 0xff) || !ok(ins.k, 0xffff_ffff)) {
+      throw new Error(`harness bug: candidate "${c.name}" has a field out of range: ${JSON.stringify(ins)}`);
+    }
+  }
   if (c.bare) {
     return { step: installStep(c.program, c.len === undefined ? {} : { len: c.len }), cost: convertedLength(c.program) + FILTER_PENALTY };
   }
@@ -252,7 +259,9 @@ describe('kernel differential: validator', () => {
     const pad = (len: number): Instruction[] => [...Array.from({ length: len - 5 }, () => I(0x00, 0)), RET_ALLOW]; // 3 + (len-5) + 2
     const fillers: Instruction[][] = [];
     let used = 0;
-    while (MAX_INSNS_PER_PATH - used > 4100) {
+    // The pads must stay within 4096 classic instructions: converted length <= 4100, and the
+    // second one is one longer.
+    while (MAX_INSNS_PER_PATH - used > 4099) {
       const cases = randomCases(rng, 4);
       const p = [...neverGate(), ...randomProgram(rng, { size: rng.range(5, 60), words: interestingWords(rng, cases), divByAnyX: true })];
       if (!validate(p).value) throw new Error('generated program is invalid');
@@ -262,6 +271,7 @@ describe('kernel differential: validator', () => {
       used += cost;
     }
     const rest = MAX_INSNS_PER_PATH - used; // the pad's converted length for a total of exactly 32768
+    expect(rest >= 5 && rest + 1 <= 4100, `pad length ${rest}`).toBe(true);
     const fill = fillers.map((p) => installStep(p));
     const [exact, over] = await runChildren([
       [...fill, installStep(pad(rest)), installStep([RET_ALLOW])],

@@ -553,11 +553,15 @@ export function mutate(rng: Rng, p: readonly Instruction[]): Mutation {
   }
 }
 
-/** After inserting `count` instructions at `at`, jumps from before `at` to at-or-after it grow by `count`. */
+/**
+ * After inserting `count` instructions at `at`, jumps from before `at` to at-or-after it grow by
+ * `count` (a `ja` whose target was already out of range is left alone; fields stay u8/u32).
+ */
 function fixJumps(q: Instruction[], at: number, count = 1): Instruction[] {
+  const oldLength = q.length - count;
   return q.map((ins, pc) => {
     if (pc >= at) return ins;
-    if (ins.code === (BPF_JMP | BPF_JA)) return pc + 1 + ins.k >= at ? { ...ins, k: ins.k + count } : ins;
+    if (ins.code === (BPF_JMP | BPF_JA)) return pc + 1 + ins.k >= at && pc + 1 + ins.k < oldLength ? { ...ins, k: ins.k + count } : ins;
     if (!isJump(ins.code)) return ins;
     const grow = (o: number): number => (pc + 1 + o >= at ? Math.min(255, o + count) : o);
     return { ...ins, jt: grow(ins.jt), jf: grow(ins.jf) };
