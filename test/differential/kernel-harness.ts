@@ -13,9 +13,8 @@ import type { Instruction } from '../../src/bpf/instruction.js';
 import { encode } from '../../src/bpf/encode.js';
 import {
   BPF_A, BPF_ABS, BPF_ALU, BPF_AND, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JMP, BPF_K, BPF_LD,
-  BPF_MEM, BPF_MISC, BPF_OR, BPF_RET, BPF_RSH, BPF_ST, BPF_TAX, BPF_W, BPF_X,
+  BPF_MEM, BPF_MISC, BPF_OR, BPF_RET, BPF_RSH, BPF_ST, BPF_TAX, BPF_W, BPF_X, opcode,
 } from '../../src/bpf/opcodes.js';
-import { opcode } from '../../src/bpf/opcodes.js';
 import { libcUnavailable } from '../../src/linux/ffi.js';
 import type { ChildStep } from './kernel-child.js';
 import { ARGS5_HI, ARGS5_LO } from './random-program.js';
@@ -295,9 +294,6 @@ export function trailer(): Instruction[] {
 export function installedProgram(p: readonly Instruction[], magic: number): Instruction[] {
   return [...argsGate(magic), I(BPF_LD | BPF_IMM, 0), ...p.slice(0, -1), ...trailer()];
 }
-
-/** Offset of the body's first instruction in installedProgram(). */
-export const BODY_OFFSET = 4;
 
 /** The kernel's per-filter instruction penalty towards MAX_INSNS_PER_PATH (kernel/seccomp.c). */
 export const FILTER_PENALTY = 4;
