@@ -122,8 +122,10 @@ export const ARGS5_HI = 60;
  * arguments and returns a non-zero value (getpid, getppid, getpgrp, gettid; not getuid, which
  * returns 0 as root and would look like ERRNO(0)), and otherwise numbers that are no syscall
  * on x86_64 (>= 1024, numbers with bit 30 set: x32 is disabled on this kernel, negative
- * numbers), which return ENOSYS if they ever get through. 335/336 (uretprobe, uprobe) are
- * never filtered by the kernel and must not appear.
+ * numbers incl. -1), which return ENOSYS if they ever get through. The filter sees all of these
+ * like any other number (checked on 6.18: a gated ERRNO filter answers x32-numbered calls and
+ * nr -1 with its errno). 335/336 (uretprobe, uprobe) are never filtered by the kernel (uretprobe
+ * then raises SIGILL, uprobe returns ENXIO) and must not appear.
  */
 export const HARMLESS_SYSCALLS: readonly number[] = [39, 110, 111, 186];
 
