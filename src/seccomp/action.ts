@@ -15,7 +15,11 @@ export interface ActionSpec {
   readonly scmp: readonly string[];
   /** Does the low 16-bit data mean something to the kernel? */
   readonly hasData: boolean;
-  /** Kernel precedence among stacked filters: lower wins (ACTION_ONLY compared as s32). */
+  /**
+   * Rank among stacked filters, lower wins. The kernel compares ACTION_ONLY(ret) as a signed
+   * 32-bit number (seccomp_run_filters), so an unknown action ranks by its raw bits, not as the
+   * KILL_PROCESS it behaves like: 0x00010000 beats ERRNO, 0x7ffd0000 loses to it (measured live).
+   */
   readonly precedence: number;
 }
 
