@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The reference semantics of a Policy: the oracle the compiled program is tested against
+// (interpret(compile(policy)) ≡ evaluate(policy)). Deliberately simple: find the ABI, find the
+// syscall, take the first decision whose conditions hold.
+
+import { hi32, lo32 } from '../bits.js';
+import { ARCHES } from '../arch/index.js';
+import type { SeccompData } from '../seccomp/data.js';
+import type { AbiPolicy, Decision, Policy, WordCondition } from './policy.js';
+
+export function holds(c: WordCondition, data: SeccompData): boolean {
+  const arg = data.args[c.arg] ?? 0n;
+  const word = (c.half === 'hi' ? hi32(arg) : lo32(arg)) & c.mask;
+  const v = word >>> 0;
+  const r = c.op === 'eq' ? v === c.value >>> 0 : c.op === 'gt' ? v > c.value >>> 0 : v >= c.value >>> 0;
+  return r !== c.negate;
+}
+
+/** The bit (x32's 0x40000000) that tells apart another ABI sharing this ABI's AUDIT_ARCH; 0 when none. */
+function siblingBit(abi: AbiPolicy): number {
+  return ARCHES.find((a) => a !== abi.arch && a.auditArch === abi.arch.auditArch && a.nrBit !== 0)?.nrBit ?? 0;
+}
+
+/**
+ * The ABI a seccomp_data is judged by, as libseccomp's arch dispatch picks it: by AUDIT_ARCH, and
+ * where two ABIs share one (x86_64, x32) by the number's x32 bit. With only x86_64 in the policy,
+ * x32 numbers go to the bad-arch action, except nr -1 (a tracer's skip); with only x32, numbers
+ * without the bit do.
+ */
+export function abiFor(policy: Policy, data: SeccompData): AbiPolicy | undefined {
+  const nr = data.nr >>> 0;
+  const candidates = policy.abis.filter((a) => a.arch.auditArch === data.arch >>> 0);
+  if (candidates.length > 1) return candidates.find((a) => a.arch.nrBit !== 0 && (nr & a.arch.nrBit) !== 0) ?? candidates.find((a) => a.arch.nrBit === 0);
+  const only = candidates[0];
+  if (!only) return undefined;
+  if (only.arch.nrBit !== 0) return (nr & only.arch.nrBit) !== 0 ? only : undefined;
+  const bit = siblingBit(only);
+  return bit !== 0 && (nr & bit) !== 0 && nr !== 0xffffffff ? undefined : only;
+}
+
+export function firstMatch(decisions: readonly Decision[] | undefined, data: SeccompData): Decision | undefined {
+  return decisions?.find((d) => d.conditions.every((c) => holds(c, data)));
+}
+
+export function evaluate(policy: Policy, data: SeccompData): { action: number; decision?: Decision; abi?: AbiPolicy } {
+  const abi = abiFor(policy, data);
+  if (!abi) return { action: policy.badArchAction };
+  const d = firstMatch(abi.syscalls.get(data.nr >>> 0), data);
+  return d ? { action: d.action, decision: d, abi } : { action: abi.defaultAction, abi };
+}
