@@ -37,6 +37,9 @@ export const messages = {
   asmPcMismatch: { code: 'SC3026', severity: 'error', text: 'line is numbered {given} but is instruction {pc}', hint: 'instruction numbers must count up from 0 without gaps, or be left out' },
   byteOrderUnknown: { code: 'SC3030', severity: 'warning', text: 'the byte order of the filter was guessed as {endian}-endian', hint: 'pass --arch to say which ABI the filter is for' },
 
+  // --- SC2xxx: resolve and compile
+  programTooLarge: { code: 'SC2001', severity: 'error', text: 'the program has {count} instructions, {over} over the kernel\'s limit of 4096; instructions per ABI: {costly}', hint: 'drop ABIs the host cannot run, or merge rules with the same action' },
+
   // --- SC5xxx: command line and targets
   unknownArch: { code: 'SC5001', severity: 'error', text: 'unknown architecture `{name}`', hint: 'use a libseccomp name (x86_64, aarch64, ppc64le…), SCMP_ARCH_*, or a Go name (amd64, arm64…); `syscage arches` lists them' },
   unknownSyscall: { code: 'SC5002', severity: 'error', text: '`{name}` is not a syscall of {arch}', hint: 'give the number instead, or check the spelling against `syscage simulate --table`' },

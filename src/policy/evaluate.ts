@@ -23,19 +23,19 @@ function siblingBit(abi: AbiPolicy): number {
 
 /**
  * The ABI a seccomp_data is judged by, as libseccomp's arch dispatch picks it: by AUDIT_ARCH, and
- * where two ABIs share one (x86_64, x32) by the number's x32 bit. With only x86_64 in the policy,
- * x32 numbers go to the bad-arch action, except nr -1 (a tracer's skip); with only x32, numbers
- * without the bit do.
+ * where two ABIs share one (x86_64, x32) by comparing nr with x32's bit (`jge 0x40000000`, not a
+ * bit test). With only x86_64 in the policy, numbers from 0x40000000 up go to the bad-arch
+ * action except nr -1 (a tracer's skip); with only x32, numbers below it do.
  */
 export function abiFor(policy: Policy, data: SeccompData): AbiPolicy | undefined {
   const nr = data.nr >>> 0;
   const candidates = policy.abis.filter((a) => a.arch.auditArch === data.arch >>> 0);
-  if (candidates.length > 1) return candidates.find((a) => a.arch.nrBit !== 0 && (nr & a.arch.nrBit) !== 0) ?? candidates.find((a) => a.arch.nrBit === 0);
+  if (candidates.length > 1) return candidates.find((a) => a.arch.nrBit !== 0 && nr >= a.arch.nrBit) ?? candidates.find((a) => a.arch.nrBit === 0);
   const only = candidates[0];
   if (!only) return undefined;
-  if (only.arch.nrBit !== 0) return (nr & only.arch.nrBit) !== 0 ? only : undefined;
+  if (only.arch.nrBit !== 0) return nr >= only.arch.nrBit ? only : undefined;
   const bit = siblingBit(only);
-  return bit !== 0 && (nr & bit) !== 0 && nr !== 0xffffffff ? undefined : only;
+  return bit !== 0 && nr >= bit && nr !== 0xffffffff ? undefined : only;
 }
 
 export function firstMatch(decisions: readonly Decision[] | undefined, data: SeccompData): Decision | undefined {

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowers one syscall's decision list (first match wins) to code, for an ABI's byte order.
+// Each word condition is
+//   ld  [args[i].lo|hi]          ; only when A does not already hold that word
+//   and #mask                    ; only for masked tests
+//   jeq|jgt|jge #value, T, F     ; T/F swapped when the condition is negated
+// A failed condition jumps to the next decision that could still match: decisions whose
+// conditions include a test already known false on this path are skipped, and tests already
+// known true are not repeated (libseccomp's trees give many decisions a shared prefix).
+// No match leaves for the ABI's default action.
+
+import type { Endian } from '../arch/arch.js';
+import { BPF_ABS, BPF_ALU, BPF_AND, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_K, BPF_LD, BPF_W } from '../bpf/opcodes.js';
+import { argOffset } from '../seccomp/data.js';
+import type { Decision, WordCondition } from '../policy/policy.js';
+import { MASK_ALL } from '../policy/policy.js';
+import type { NodeId, ProgramBuilder } from './builder.js';
+
+const JUMP = { eq: BPF_JEQ, gt: BPF_JGT, ge: BPF_JGE } as const;
+
+/** What the accumulator holds: a seccomp_data word offset and the mask applied to it. */
+export interface AccState {
+  readonly offset: number;
+  readonly mask: number;
+}
+
+function testKey(c: WordCondition): string {
+  return `${c.arg}${c.half}${c.op}${c.mask}:${c.value}`;
+}
+
+export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[], defaultAction: number, endian: Endian, entry: AccState | undefined): NodeId {
+  const memo = new Map<string, NodeId>();
+  // A fact matters only while a later decision still tests it: forget it after that (keeps the
+  // number of distinct paths, and so of memo entries, small).
+  const lastUse = new Map<string, number>();
+  decisions.forEach((d, i) => d.conditions.forEach((c) => lastUse.set(testKey(c), i)));
+  const learn = (known: ReadonlyMap<string, boolean>, tk: string, value: boolean, from: number): Map<string, boolean> => {
+    const next = new Map<string, boolean>();
+    for (const [k, v] of known) if ((lastUse.get(k) ?? -1) >= from) next.set(k, v);
+    if ((lastUse.get(tk) ?? -1) >= from) next.set(tk, value);
+    return next;
+  };
+
+  // Code for: decision i, from condition j on, with facts about tests known on this path.
+  const at = (i: number, j: number, acc: AccState | undefined, known: ReadonlyMap<string, boolean>): NodeId => {
+    if (i >= decisions.length) return b.ret(defaultAction);
+    const d = decisions[i]!;
+    // Skip tests already known true; a test known false means this decision cannot match.
+    let jj = j;
+    while (jj < d.conditions.length) {
+      const c = d.conditions[jj]!;
+      const fact = known.get(testKey(c));
+      if (fact === undefined) break;
+      if (fact === c.negate) return at(i + 1, 0, acc, known);
+      jj++;
+    }
+    if (jj >= d.conditions.length) return b.ret(d.action);
+    const key = `${i}/${jj}/${acc ? `${acc.offset}&${acc.mask}` : '-'}/${[...known].map(([k, v]) => `${k}=${v ? 1 : 0}`).sort().join(',')}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+
+    const c = d.conditions[jj]!;
+    const offset = argOffset(c.arg, c.half, endian);
+    const tk = testKey(c);
+    const after: AccState = { offset, mask: c.mask };
+    const passed = at(i, jj + 1, after, learn(known, tk, !c.negate, i));
+    const failed = at(i + 1, 0, after, learn(known, tk, c.negate, i + 1));
+    let node = b.jump(BPF_JMP | JUMP[c.op] | BPF_K, c.value, c.negate ? failed : passed, c.negate ? passed : failed);
+    const holds = acc && acc.offset === offset && acc.mask === c.mask;
+    if (!holds) {
+      if (c.mask !== MASK_ALL) node = b.stmt(BPF_ALU | BPF_AND | BPF_K, c.mask, node);
+      // After `and`, A holds the masked word; a plain load is needed unless A has the unmasked word.
+      if (!(acc && acc.offset === offset && acc.mask === MASK_ALL && c.mask !== MASK_ALL)) node = b.stmt(BPF_LD | BPF_W | BPF_ABS, offset, node);
+    }
+    memo.set(key, node);
+    return node;
+  };
+  return at(0, 0, entry, new Map());
+}
