@@ -274,6 +274,7 @@ export const S390: Arch = {
   nrBit: 0,
   tableColumn: 's390',
   multiplexers: MUX_102_117,
+  nrZeroMultiplexes: true,
   aliases: ['s390', 's390-31', 's390_31'],
 };
 
@@ -287,6 +288,7 @@ export const S390X: Arch = {
   nrBit: 0,
   tableColumn: 's390x',
   multiplexers: MUX_102_117,
+  nrZeroMultiplexes: true,
   aliases: ['s390x', 's390-64', 's390_64', 'zarch', 'systemz'],
 };
 

@@ -30,6 +30,11 @@ export interface Arch {
   readonly tableColumn: string;
   /** Present where the ABI has the socketcall/ipc multiplexers. */
   readonly multiplexers?: Multiplexers;
+  /**
+   * True where syscall 0 is the kernel's multiplexer for numbers it cannot encode directly
+   * (s390 `setup`): an unknown syscall arrives as nr 0, so runc's ENOSYS stub answers 0 too.
+   */
+  readonly nrZeroMultiplexes?: boolean;
   /** Other names people use for it (Go's GOARCH, uname -m, Docker/OCI spellings…), lower-case. */
   readonly aliases: readonly string[];
 }

@@ -10,7 +10,9 @@
 //
 // ABIs sharing an AUDIT_ARCH (x86_64, x32) share one block; a missing sibling's numbers go to
 // the bad-arch action inside the search tree (libseccomp's x32 guard, with nr -1 let through
-// for tracers). Identical code is shared across syscalls and ABIs; the result is validated.
+// for tracers), and runc's ENOSYS stub, when present, is folded into the same tree (numbers
+// above the profile's largest syscall). Identical code is shared across syscalls and ABIs; the
+// result is validated before it is returned.
 
 import type { Arch } from '../arch/arch.js';
 import { ARCHES } from '../arch/index.js';
@@ -22,6 +24,8 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { assert } from '../diagnostics/diagnostic.js';
 import { diag } from '../diagnostics/messages.js';
 import type { AbiPolicy, Policy } from '../policy/policy.js';
+import { abiFor, stubAnswers } from '../policy/evaluate.js';
+import type { SeccompData } from '../seccomp/data.js';
 import { ProgramBuilder, type NodeId } from './builder.js';
 import { lowerDecisions } from './conditions.js';
 import { searchTree, toRanges, type Range } from './dispatch.js';
@@ -38,37 +42,40 @@ export interface Compiled {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Numbers the block of these ABIs hands to the bad-arch action (the x32 guard), as background ranges. */
-function background(b: ProgramBuilder, members: readonly AbiPolicy[], badArch: NodeId): Range[] {
-  const def = b.ret(members[0]!.defaultAction);
-  const arch = members[0]!.arch;
-  const siblings = ARCHES.filter((a) => a.auditArch === arch.auditArch);
-  const bits = siblings.reduce((acc, a) => acc | a.nrBit, 0);
-  if (bits === 0 || members.length === siblings.length) return [{ start: 0, leaf: def }];
-  const flagged = members.filter((m) => m.arch.nrBit !== 0);
-  if (flagged.length > 0) {
-    // Only the flagged ABI (x32): numbers below its bit are not its own.
-    const bit = flagged[0]!.arch.nrBit;
-    return [{ start: 0, leaf: badArch }, { start: bit, leaf: def }];
+/**
+ * Where the verdict of a number without a syscall of its own can change: every threshold the
+ * arch dispatch (x32's bit, nr -1) and runc's stub (its maxima, bit 30 as a bit, nr 0) use.
+ */
+function breakpoints(policy: Policy, audit: number): number[] {
+  const points = new Set<number>([0, 1, 0xffffffff]);
+  for (const a of ARCHES) {
+    if (a.auditArch !== audit || a.nrBit === 0) continue;
+    for (let hi = 0; hi < 4; hi++) points.add((hi * 0x40000000) >>> 0); // bit 30 as a bit: 0x40000000, 0x80000000, 0xc0000000
   }
-  // Only the unflagged ABI (x86_64): numbers with the bit go to bad-arch, except -1 (tracers).
-  return [{ start: 0, leaf: def }, { start: bits, leaf: badArch }, { start: 0xffffffff, leaf: def }];
+  for (const e of policy.enosysStub?.entries ?? []) if (e.arch.auditArch === audit && e.max < 0xffffffff) points.add(e.max + 1);
+  return [...points].sort((x, y) => x - y);
 }
 
-function block(b: ProgramBuilder, members: readonly AbiPolicy[], badArch: NodeId): NodeId {
+function block(b: ProgramBuilder, policy: Policy, audit: number, badArch: NodeId): NodeId {
+  const enosys = policy.enosysStub ? b.ret(policy.enosysStub.action) : undefined;
+  const at = (nr: number): SeccompData => ({ nr, arch: audit, instructionPointer: 0n, args: [] });
   const points: Array<{ nr: number; leaf: NodeId }> = [];
-  for (const m of members) {
-    const endian = m.arch.endian;
+  for (const m of policy.abis.filter((a) => a.arch.auditArch === audit)) {
     const nrs = [...m.syscalls.keys()].sort((x, y) => y - x); // build high numbers first: the tree's far side
     for (const nr of nrs) {
-      const decisions = m.syscalls.get(nr)!;
-      const leaf = lowerDecisions(b, decisions, m.defaultAction, endian, undefined);
-      points.push({ nr: nr >>> 0, leaf });
+      if (stubAnswers(policy.enosysStub, at(nr))) points.push({ nr, leaf: enosys! });
+      else if (abiFor(policy, at(nr)) === m) points.push({ nr, leaf: lowerDecisions(b, m.syscalls.get(nr)!, m.defaultAction, m.arch.endian, undefined) });
     }
   }
   points.sort((x, y) => x.nr - y.nr);
   for (let i = 1; i < points.length; i++) assert(points[i]!.nr !== points[i - 1]!.nr, `two ABIs of one block claim syscall ${points[i]!.nr}`);
-  const tree = searchTree(b, toRanges(points, background(b, members, badArch)));
+  // What a number without a syscall gets, between breakpoints (constant there by construction).
+  const background: Range[] = breakpoints(policy, audit).map((start) => {
+    if (stubAnswers(policy.enosysStub, at(start))) return { start, leaf: enosys! };
+    const abi = abiFor(policy, at(start));
+    return { start, leaf: abi ? b.ret(abi.defaultAction) : badArch };
+  });
+  const tree = searchTree(b, toRanges(points, background));
   return b.stmt(BPF_LD | BPF_W | BPF_ABS, SECCOMP_DATA_NR, tree);
 }
 
@@ -87,7 +94,7 @@ export function compilePolicy(policy: Policy): Compiled {
   const perAbi: Array<{ arch: string; instructions: number }> = [];
   for (const g of [...groups].reverse()) {
     const before = b.length;
-    const body = block(b, g, badArch);
+    const body = block(b, policy, g[0]!.arch.auditArch, badArch);
     next = b.jump(BPF_JMP | BPF_JEQ | BPF_K, g[0]!.arch.auditArch, body, next);
     perAbi.unshift({ arch: g.map((m) => m.arch.name).join('+'), instructions: b.length - before });
   }

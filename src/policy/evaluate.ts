@@ -6,7 +6,8 @@
 import { hi32, lo32 } from '../bits.js';
 import { ARCHES } from '../arch/index.js';
 import type { SeccompData } from '../seccomp/data.js';
-import type { AbiPolicy, Decision, Policy, WordCondition } from './policy.js';
+import type { Arch } from '../arch/arch.js';
+import type { AbiPolicy, Decision, EnosysStub, Policy, WordCondition } from './policy.js';
 
 export function holds(c: WordCondition, data: SeccompData): boolean {
   const arg = data.args[c.arg] ?? 0n;
@@ -42,7 +43,24 @@ export function firstMatch(decisions: readonly Decision[] | undefined, data: Sec
   return decisions?.find((d) => d.conditions.every((c) => holds(c, data)));
 }
 
-export function evaluate(policy: Policy, data: SeccompData): { action: number; decision?: Decision; abi?: AbiPolicy } {
+/** The stub entry runc's prefix picks for this data (its own dispatch: AUDIT_ARCH, then `jset` on x32's bit). */
+export function stubEntry(stub: EnosysStub, data: SeccompData): { arch: Arch; max: number } | undefined {
+  const nr = data.nr >>> 0;
+  const entries = stub.entries.filter((e) => e.arch.auditArch === data.arch >>> 0);
+  const bit = ARCHES.filter((a) => a.auditArch === data.arch >>> 0).reduce((acc, a) => acc | a.nrBit, 0);
+  if (bit === 0) return entries[0];
+  return entries.find((e) => (e.arch.nrBit !== 0) === ((nr & bit) !== 0));
+}
+
+/** Does runc's stub answer this call before the filter runs? */
+export function stubAnswers(stub: EnosysStub | undefined, data: SeccompData): boolean {
+  if (!stub) return false;
+  const e = stubEntry(stub, data);
+  return e !== undefined && ((data.nr >>> 0) > e.max || (e.arch.nrZeroMultiplexes === true && data.nr === 0));
+}
+
+export function evaluate(policy: Policy, data: SeccompData): { action: number; decision?: Decision; abi?: AbiPolicy; stub?: true } {
+  if (stubAnswers(policy.enosysStub, data)) return { action: policy.enosysStub!.action, stub: true };
   const abi = abiFor(policy, data);
   if (!abi) return { action: policy.badArchAction };
   const d = firstMatch(abi.syscalls.get(data.nr >>> 0), data);

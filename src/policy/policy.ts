@@ -43,11 +43,24 @@ export interface AbiPolicy {
   readonly syscalls: ReadonlyMap<number, readonly Decision[]>;
 }
 
+/**
+ * runc's ENOSYS stub (libcontainer/seccomp/patchbpf), which runc puts in front of libseccomp's
+ * program: per configured ABI, a number above the largest syscall the profile names returns
+ * `action` (ERRNO(ENOSYS)) so that libc falls back to an older syscall; on s390 nr 0 too. It picks
+ * the ABI by AUDIT_ARCH and, for x86_64/x32, by testing bit 30 (`jset`), not by libseccomp's `jge`.
+ */
+export interface EnosysStub {
+  readonly action: number;
+  readonly entries: ReadonlyArray<{ readonly arch: Arch; readonly max: number }>;
+}
+
 export interface Policy {
   /** In arch-check order; the first is the native ABI. All share one byte order. */
   readonly abis: readonly AbiPolicy[];
   /** For a seccomp_data.arch no ABI here has (libseccomp's SCMP_FLTATR_ACT_BADARCH; KILL_THREAD by default). */
   readonly badArchAction: number;
+  /** Present under the runc lens when runc adds its stub. */
+  readonly enosysStub?: EnosysStub;
 }
 
 export const MASK_ALL = 0xffffffff;

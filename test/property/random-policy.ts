@@ -55,5 +55,9 @@ export function randomPolicy(next: () => number): Policy {
   });
   // ABIs of one filter share one default in libseccomp; keep it so for x86_64/x32 blocks.
   const def = abis[0]!.defaultAction;
-  return { abis: abis.map((a) => ({ ...a, defaultAction: def })), badArchAction: pick(ACTIONS) };
+  // Sometimes runc's ENOSYS stub, with a maximum at, below or above the largest syscall used.
+  const stub = next() % 3 === 0
+    ? { action: 0x00050026, entries: abis.map((a) => ({ arch: a.arch, max: (Math.max(0, ...a.syscalls.keys()) + (next() % 3) - 1) >>> 0 })) }
+    : undefined;
+  return { abis: abis.map((a) => ({ ...a, defaultAction: def })), badArchAction: pick(ACTIONS), ...(stub ? { enosysStub: stub } : {}) };
 }
