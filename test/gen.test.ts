@@ -69,3 +69,12 @@ describe('generated files are up to date', () => {
     expect(() => renderSignatures('{"read":[{"name":"fd","type":"int","kind":"int64"}]}', '{}')).toThrow(/want \{name/);
   });
 });
+
+describe('embedded default profile', () => {
+  it('src/profile/defaults.gen.ts is what scripts/gen-defaults.ts renders', async () => {
+    const { renderDefaults, DEFAULTS_SOURCE, DEFAULTS_OUTPUT } = await import('../scripts/gen-defaults.js');
+    const { readFileSync } = await import('node:fs');
+    const root = new URL('../', import.meta.url);
+    expect(readFileSync(new URL(DEFAULTS_OUTPUT, root), 'utf8')).toBe(renderDefaults(readFileSync(new URL(DEFAULTS_SOURCE, root), 'utf8')));
+  });
+});
