@@ -8,9 +8,13 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { Diagnostic, Location } from '../diagnostics/diagnostic.js';
 import { diag } from '../diagnostics/messages.js';
+import { lineColumn, lineStarts } from './position.js';
 
-/** Longest profile text read: the CLI refuses files over 4 MiB before decoding them, too. */
-export const MAX_PROFILE_LENGTH = 4 * 1024 * 1024;
+/**
+ * Longest profile text read. Real profiles are under 100 kB (Docker's default is 20 kB); parsing
+ * takes about half a second per MiB here, so a megabyte is plenty and still quick.
+ */
+export const MAX_PROFILE_LENGTH = 1024 * 1024;
 /** Deepest nesting read: a config.json's linux.seccomp.syscalls[].args[] is 6 levels. */
 export const MAX_DEPTH = 64;
 const MAX_SYNTAX_ERRORS = 10;
@@ -19,6 +23,7 @@ export interface JsonDoc {
   readonly text: string;
   readonly root: Node;
   readonly file?: string;
+  readonly lineStarts: readonly number[];
   /** 1-based [line, column] of a text offset (column in UTF-16 code units). */
   position(offset: number): [number, number];
   /** A text Location for a node (or offset), with its JSON pointer. */
@@ -43,12 +48,6 @@ const SYNTAX: Readonly<Record<string, string>> = {
   InvalidEscapeCharacter: 'unknown escape',
   InvalidCharacter: 'control character in a string (write it as an escape)',
 };
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
 
 function describeChar(c: string): string {
   const cp = c.codePointAt(0)!;
@@ -90,20 +89,10 @@ export function readJson(text: string, file?: string): { doc?: JsonDoc; diagnost
     return { kind: 'text', ...(file !== undefined ? { file } : {}), ...(pointer !== undefined ? { pointer } : {}), line, column };
   };
   let starts: number[] | undefined;
-  const position = (offset: number): [number, number] => {
-    starts ??= lineStarts(text);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return [lo + 1, offset - starts[lo]! + 1];
-  };
+  const position = (offset: number): [number, number] => lineColumn((starts ??= lineStarts(text)), offset);
 
   if (text.length > MAX_PROFILE_LENGTH) {
-    return { diagnostics: [diag('profileTextTooLong', { size: text.length, limit: '4 MiB' }, { kind: 'text', ...(file !== undefined ? { file } : {}), line: 1, column: 1 })] };
+    return { diagnostics: [diag('profileTextTooLong', { size: text.length, limit: '1 MiB' }, { kind: 'text', ...(file !== undefined ? { file } : {}), line: 1, column: 1 })] };
   }
   const scan = prescan(text);
   if (scan.depth) return { diagnostics: [diag('jsonTooDeep', { limit: MAX_DEPTH }, where(scan.depth[1]))] };
@@ -126,6 +115,7 @@ export function readJson(text: string, file?: string): { doc?: JsonDoc; diagnost
   const doc: JsonDoc = {
     text,
     root,
+    lineStarts: (starts ??= lineStarts(text)),
     ...(file !== undefined ? { file } : {}),
     position,
     at: (n, pointer) => where(typeof n === 'number' ? n : n.offset, pointer),

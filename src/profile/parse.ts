@@ -75,7 +75,7 @@ function readFlags(r: Reader, f: Field | undefined): string[] | undefined {
 }
 
 function emptyProfile(format: ProfileFormat, pointerBase: string, r: Reader, file?: string): Profile {
-  return { format, pointerBase, ...(file !== undefined ? { file } : {}), architectures: [], archMap: [], syscalls: [], positions: r.positions };
+  return { format, pointerBase, ...(file !== undefined ? { file } : {}), architectures: [], archMap: [], syscalls: [], source: { offsets: r.offsets, lineStarts: r.doc.lineStarts } };
 }
 
 /** Formats people pass by mistake, recognized so that the error says what the file is. */

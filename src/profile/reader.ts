@@ -3,7 +3,8 @@
 // accept: a wrong type or an out-of-range number is an error (Go's Unmarshal fails, so the
 // container does not start); an unknown, mis-cased or repeated key is a warning (Go ignores the
 // first two kinds' differences and keeps the last value of a repeated key — so do we); `null`
-// means absent (Go leaves the field at its zero value). Every value read is recorded by pointer.
+// means absent (Go leaves the field at its zero value). Every value read is recorded by pointer
+// (its offset: a few hundred thousand line:column pairs would cost more than the parse).
 
 import type { Node } from 'jsonc-parser';
 import { U64_MAX } from '../bits.js';
@@ -56,7 +57,7 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 
 export class Reader {
   readonly diagnostics: Diagnostic[] = [];
-  readonly positions = new Map<string, readonly [number, number]>();
+  readonly offsets = new Map<string, number>();
 
   constructor(readonly doc: JsonDoc) {}
 
@@ -66,7 +67,7 @@ export class Reader {
   }
 
   mark(pointer: string, node: Node): void {
-    this.positions.set(pointer, this.doc.position(node.offset));
+    this.offsets.set(pointer, node.offset);
   }
 
   /**
@@ -76,7 +77,7 @@ export class Reader {
    */
   fields<F extends string>(node: Node, pointer: string, allowed: readonly F[], ignore?: (key: string) => boolean): Map<F, Field> {
     const out = new Map<F, Field>();
-    const first = new Map<F, string>();
+    const first = new Map<F, number>();
     for (const prop of node.children ?? []) {
       const [keyNode, value] = prop.children ?? [];
       if (!keyNode || !value) continue;
@@ -93,9 +94,9 @@ export class Reader {
         continue;
       }
       const fieldPointer = `${pointer}/${field}`;
-      const where = first.get(field);
-      if (where !== undefined) this.report('duplicateKey', { field: key, where }, keyNode, fieldPointer);
-      else first.set(field, this.doc.position(keyNode.offset).join(':'));
+      const seen = first.get(field);
+      if (seen !== undefined) this.report('duplicateKey', { field: key, where: this.doc.position(seen).join(':') }, keyNode, fieldPointer);
+      else first.set(field, keyNode.offset);
       out.set(field, { node: value, pointer: fieldPointer, label: field });
       this.mark(fieldPointer, value);
     }

@@ -4,7 +4,8 @@
 // OCI config.json. Nothing is resolved yet: archMap, includes/excludes and errno names are kept
 // for src/resolve/docker.ts. Numbers are exact (bigint for 64-bit values). Every element carries
 // the JSON pointer of where it was written, into the whole document (`/linux/seccomp/…` for a
-// config.json), and `positions` maps those pointers to line:column.
+// config.json), and `source` maps those pointers to text offsets (../profile/position.ts turns
+// them into line:column).
 
 import type { Arch } from '../arch/arch.js';
 import type { CmpOp } from '../resolve/types.js';
@@ -90,6 +91,13 @@ export interface Profile {
   readonly flags?: readonly string[];
   readonly listenerPath?: string;
   readonly listenerMetadata?: string;
-  /** 1-based [line, column] (column in UTF-16 code units) of every value read, by JSON pointer. */
-  readonly positions: ReadonlyMap<string, readonly [number, number]>;
+  readonly source: SourceMap;
+}
+
+/** Where the values of a profile are in its text. */
+export interface SourceMap {
+  /** Text offset (UTF-16 code units) of every value read, by JSON pointer. */
+  readonly offsets: ReadonlyMap<string, number>;
+  /** Offset of the first character of each line. */
+  readonly lineStarts: readonly number[];
 }
