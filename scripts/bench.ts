@@ -1,42 +1,90 @@
-// `npm run bench`: performance figures, as medians over repeated runs (the machine is shared
-// and noisy). For the foundation: CLI startup against bare `node`, interpreter throughput on
-// Docker's default filter, and instructions executed per syscall in libseccomp's layout, with
-// how many syscalls the kernel's cache serves without running it.
-// Compile-time ratios against libseccomp join when the compiler lands.
+// `npm run bench`: performance as ratios against libseccomp measured in the same run, medians
+// over repeated runs (the machine is shared and noisy). For Docker's default profile and
+// Podman's, on an amd64 host (x86_64 + x86 + x32), runc's reading:
+//   compile time      syscage in-process (parse, resolve, compile) vs libseccomp through koffi
+//                     (seccomp_init … seccomp_export_bpf for the calls runc makes, optimize 2)
+//   instructions      emitted
+//   executed          instructions per syscall, mean and max over every syscall number of each ABI
+//   kernel cache      syscalls served without running the filter (seccomp_is_const_allow)
+// Plus CLI startup against bare `node`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from '../src/bpf/encode.js';
 import { validate } from '../src/bpf/validate.js';
+import type { Program } from '../src/bpf/instruction.js';
 import { simulate } from '../src/seccomp/simulate.js';
 import { isConstantAllow } from '../src/seccomp/cache.js';
 import { archByName, syscallNames, syscallNumber } from '../src/arch/index.js';
+import type { Arch } from '../src/arch/arch.js';
+import { compileProfileText } from '../src/cli/source.js';
+import { exportFilter, loadLibseccomp } from '../src/linux/libseccomp.js';
+import type { ApiFilter } from '../src/resolve/types.js';
+import { DOCKER_DEFAULT_PROFILE } from '../src/profile/defaults.gen.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
 const time = (fn: () => void) => { const t = process.hrtime.bigint(); fn(); return Number(process.hrtime.bigint() - t) / 1e6; };
+const f1 = (x: number) => x.toFixed(1);
 
 const runs = 15;
 const bare = median(Array.from({ length: runs }, () => time(() => execFileSync(process.execPath, ['-e', '0']))));
 const version = median(Array.from({ length: runs }, () => time(() => execFileSync(process.execPath, [join(root, 'bin/syscage.cjs'), '--version']))));
-console.log(`startup: syscage --version ${version.toFixed(1)} ms, node -e 0 ${bare.toFixed(1)} ms (median of ${runs}; ratio ${(version / bare).toFixed(2)})`);
+console.log(`startup: syscage --version ${f1(version)} ms, node -e 0 ${f1(bare)} ms (median of ${runs}; ratio ${(version / bare).toFixed(2)})`);
+
+const status = loadLibseccomp();
+if (!status.available) {
+  console.log(`libseccomp unavailable (${status.reason}): no ratios`);
+  process.exit(0);
+}
+const x86_64 = archByName('x86_64')!;
+const target = { host: x86_64, kernel: [6, 18] as const, lens: 'runc' as const, diagnostics: [] };
+
+function libseccompProgram(filter: ApiFilter): { program: Program; bytes: number } {
+  const r = exportFilter({
+    defaultAction: filter.defaultAction,
+    arches: filter.arches.map((a) => a.name),
+    rules: filter.rules.map((x) => ({ action: x.action, syscall: x.syscall, args: x.args })),
+    attrs: { optimize: 2 },
+  });
+  if (!r.ok) throw new Error(r.message);
+  return { program: validate(decode(r.bytes, 'little').value!).value!, bytes: r.bytes.length };
+}
+
+function executed(program: Program, arch: Arch): { mean: number; max: number; cached: number } {
+  const nrs = syscallNames(arch).map((s) => syscallNumber(arch, s)!);
+  const steps = nrs.map((nr) => simulate(program, arch.endian, { nr, arch: arch.auditArch, instructionPointer: 0n, args: [] }).steps);
+  return { mean: steps.reduce((a, b) => a + b, 0) / steps.length, max: Math.max(...steps), cached: nrs.filter((nr) => isConstantAllow(program, arch.auditArch, nr)).length };
+}
+
+const profiles: Array<[string, string]> = [
+  ['docker default', DOCKER_DEFAULT_PROFILE],
+  ['podman default', readFileSync(join(root, 'test/fixtures/profiles/containers-common/seccomp.json'), 'utf8')],
+];
+for (const [name, text] of profiles) {
+  const ours = compileProfileText(text, name, target);
+  if (!ours.program || !ours.resolution?.filter) throw new Error(`${name}: ${ours.diagnostics.map((d) => d.message).join('; ')}`);
+  const filter = ours.resolution.filter;
+  const oursMs = median(Array.from({ length: runs }, () => time(() => compileProfileText(text, name, target))));
+  const theirsMs = median(Array.from({ length: runs }, () => time(() => libseccompProgram(filter))));
+  const theirs = libseccompProgram(filter).program;
+  console.log(`\n${name} on amd64 (${ours.arches!.map((a) => a.name).join(' + ')}), runc lens, libseccomp ${status.version.major}.${status.version.minor}.${status.version.micro} optimize 2:`);
+  console.log(`  compile time   syscage ${f1(oursMs)} ms, libseccomp ${f1(theirsMs)} ms: ${(theirsMs / oursMs).toFixed(1)}x faster (target >= 5x)`);
+  console.log(`  instructions   syscage ${ours.program.length}, libseccomp ${theirs.length}: ${(ours.program.length / theirs.length).toFixed(2)} of libseccomp's (target <= 1.00, aim 0.80)`);
+  for (const arch of ours.arches!) {
+    const a = executed(ours.program, arch);
+    const b = executed(theirs, arch);
+    console.log(`  ${arch.name.padEnd(7)} executed mean ${f1(a.mean)} vs ${f1(b.mean)} (ratio ${(a.mean / b.mean).toFixed(2)}), max ${a.max} vs ${b.max}; kernel cache serves ${a.cached} vs ${b.cached}`);
+  }
+}
 
 const bytes = new Uint8Array(readFileSync(join(root, 'examples/docker-default-amd64.bpf')));
 const program = validate(decode(bytes, 'little').value!).value!;
-for (const name of ['x86_64', 'x86', 'x32']) {
-  const arch = archByName(name)!;
-  const nrs = syscallNames(arch).map((s) => syscallNumber(arch, s)!);
-  const steps = nrs.map((nr) => simulate(program, arch.endian, { nr, arch: arch.auditArch, instructionPointer: 0n, args: [] }).steps);
-  const cached = nrs.filter((nr) => isConstantAllow(program, arch.auditArch, nr)).length;
-  const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
-  console.log(`docker-default (libseccomp 2.5.4, optimize 2) ${name}: ${mean.toFixed(1)} mean / ${Math.max(...steps)} max instructions executed per syscall, kernel cache serves ${cached}/${nrs.length}`);
-}
-const arch = archByName('x86_64')!;
-const nrs = syscallNames(arch).map((s) => syscallNumber(arch, s)!);
+const nrs = syscallNames(x86_64).map((s) => syscallNumber(x86_64, s)!);
 const perRun: number[] = [];
 for (let r = 0; r < 7; r++) {
-  const ms = time(() => { for (let i = 0; i < 20; i++) for (const nr of nrs) simulate(program, 'little', { nr, arch: arch.auditArch, instructionPointer: 0n, args: [1n, 2n] }); });
+  const ms = time(() => { for (let i = 0; i < 20; i++) for (const nr of nrs) simulate(program, 'little', { nr, arch: x86_64.auditArch, instructionPointer: 0n, args: [1n, 2n] }); });
   perRun.push((20 * nrs.length) / ms * 1000);
 }
-console.log(`interpreter: ${Math.round(median(perRun)).toLocaleString('en')} simulations/s on docker-default x86_64 (median of 7)`);
+console.log(`\ninterpreter: ${Math.round(median(perRun)).toLocaleString('en')} simulations/s on libseccomp's docker-default x86_64 (median of 7)`);

@@ -3,7 +3,7 @@
 // Commands receive a Host, so tests can run them in memory; only nodeHost touches node:*.
 
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { arch as osArch, endianness } from 'node:os';
+import { arch as osArch, endianness, release } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 export interface Host {
@@ -13,8 +13,8 @@ export interface Host {
   writeFileAtomic(path: string, data: Uint8Array | string): void;
   stdout(text: string): void;
   stderr(text: string): void;
-  /** `process.arch` and byte order of this machine. */
-  readonly machine: { readonly arch: string; readonly littleEndian: boolean };
+  /** `process.arch`, byte order and kernel release (`uname -r`) of this machine. */
+  readonly machine: { readonly arch: string; readonly littleEndian: boolean; readonly kernel: string };
 }
 
 export const nodeHost: Host = {
@@ -47,7 +47,7 @@ export const nodeHost: Host = {
   stderr(text) {
     process.stderr.write(text);
   },
-  machine: { arch: osArch(), littleEndian: endianness() === 'LE' },
+  machine: { arch: osArch(), littleEndian: endianness() === 'LE', kernel: release() },
 };
 
 /** Why a file operation failed, in words (ENOENT → "no such file"). */

@@ -20,7 +20,8 @@ export interface CommandModule {
 }
 
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<CommandModule> }> = [
-  { name: 'check', summary: 'summarise a filter per ABI: allowed, denied and argument-dependent syscalls', load: () => import('./commands/check.js') },
+  { name: 'compile', summary: 'compile a Docker/OCI profile to the filter runc + libseccomp would load', load: () => import('./commands/compile.js') },
+  { name: 'check', summary: 'the main job: a profile or filter per ABI — allowed, denied, argument-dependent syscalls, and what the runtime changes', load: () => import('./commands/check.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
   { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },
@@ -30,7 +31,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
 export async function main(argv: readonly string[], host: Host = nodeHost): Promise<number> {
   const ctx: CommandContext = { host, exitCode: 0 };
   const program = new Command('syscage')
-    .description('seccomp toolkit: disassemble, simulate and check seccomp filters')
+    .description('seccomp toolkit: compile, check, simulate and disassemble seccomp profiles and filters')
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => host.stdout(s), writeErr: (s) => host.stderr(s) })

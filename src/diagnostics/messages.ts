@@ -91,6 +91,14 @@ export const messages = {
   byteOrderUnknown: { code: 'SC3030', severity: 'warning', text: 'the byte order of the filter was guessed as {endian}-endian', hint: 'pass --arch to say which ABI the filter is for' },
 
   // --- SC2xxx: resolve and compile
+  runcDropsDefaultRule: { code: 'SC2101', severity: 'warning', text: 'runc skips this rule: its action {action} equals the default action, so it never reaches libseccomp ({names})', hint: 'if the rule is meant to beat a broader rule (a companion on socketcall, an unconditional allow), give it a different action or errno, e.g. ERRNO(ENOSYS)' },
+  runcSkipsUnknownName: { code: 'SC2102', severity: 'warning', text: 'runc skips `{name}`: libseccomp does not know this name, so the rule does nothing', hint: 'check the spelling; numbers are not accepted as names by runc' },
+  runcSplitsSameArg: { code: 'SC2103', severity: 'warning', text: 'several conditions test the same argument, so runc adds each condition as its own rule: they are ORed, not ANDed ({names})', hint: 'express a range as separate rules (a0 < 38, a0 == 39, a0 > 40), as moby does for AF_ALG/AF_VSOCK' },
+  runcNotifyDefault: { code: 'SC2104', severity: 'error', text: 'runc refuses SCMP_ACT_NOTIFY as the default action: the container would not start' },
+  runcNotifyWrite: { code: 'SC2105', severity: 'error', text: 'runc refuses SCMP_ACT_NOTIFY on `write`: the container would not start' },
+  runcRuleFails: { code: 'SC2110', severity: 'error', text: 'runc would refuse to start the container: seccomp_rule_add() returns {rc} ({errno}) for this rule — {effects}', hint: 'remove the conflicting rule, or give both rules the same action' },
+  libseccompRuleFails: { code: 'SC2111', severity: 'warning', text: 'seccomp_rule_add() returns {rc} ({errno}) for this rule, which is not added — {effects}' },
+  libseccompEffect: { code: 'SC2112', severity: 'info', text: 'libseccomp on {arch}: {effect}' },
   programTooLarge: { code: 'SC2001', severity: 'error', text: 'the program has {count} instructions, {over} over the kernel\'s limit of 4096; instructions per ABI: {costly}', hint: 'drop ABIs the host cannot run, or merge rules with the same action' },
 
   // --- SC5xxx: command line and targets

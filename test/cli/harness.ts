@@ -26,7 +26,7 @@ export async function runCli(argv: string[], files: Record<string, Uint8Array | 
     },
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    machine: { arch: 'x64', littleEndian: true },
+    machine: { arch: 'x64', littleEndian: true, kernel: '6.18.0-test' },
   };
   const code = await main(argv, host);
   return { code, stdout, stderr, files: fs };

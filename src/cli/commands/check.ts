@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// `syscage check FILTER [--arch LIST]`: the main job. For now it summarises a filter per ABI —
-// instructions, syscalls allowed / denied / argument-dependent, syscalls the kernel's cache
-// serves. The ABIs are those whose AUDIT_ARCH the filter tests, or the --arch list.
+// `syscage check [PROFILE|FILTER] [target options]`: the main job. Per ABI: instructions,
+// syscalls allowed / denied / argument-dependent, syscalls the kernel's cache serves, what newer
+// syscalls and other ABIs get; for a profile also every diagnostic of the runtime's reading.
+// Without a file: Docker's embedded default profile, for this machine.
 
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
@@ -9,52 +10,43 @@ import type { Arch } from '../../arch/arch.js';
 import { summarise } from '../../seccomp/summary.js';
 import { filterAbis } from '../../seccomp/summary.js';
 import { hex32 } from '../../bits.js';
-import { diag } from '../../diagnostics/messages.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { readFilter } from '../filter-input.js';
-import { hostArch, parseArch } from '../target.js';
-import { EXIT_BAD_INPUT, printDiagnostics, printJson, stopOnErrors } from '../output.js';
+import { formatDiagnostics } from '../../diagnostics/format.js';
+import { loadSource } from '../source.js';
+import { addTargetOptions, hostArch, parseTarget, type TargetOptions } from '../target.js';
+import { EXIT_BAD_INPUT, printJson, stopOnErrors } from '../output.js';
 
 export function register(parent: Command, ctx: CommandContext): void {
-  parent
+  addTargetOptions(parent
     .command('check')
-    .description('summarise a seccomp filter per ABI: allowed, denied and argument-dependent syscalls, kernel cache')
-    .argument('<filter>', 'filter file (raw sock_filter bytes or base64), or - for standard input')
-    .option('--arch <list>', 'comma-separated ABIs to summarise (default: those the filter checks)')
-    .option('--verbose', 'list every argument-dependent syscall')
+    .description('the main job: a profile (or a filter) per ABI — instructions, syscalls allowed / denied / argument-dependent, kernel cache, and every place the runtime reads the profile differently from how it looks')
+    .argument('[source]', 'profile (JSON) or filter (raw/base64 sock_filter) file, - for standard input; default: the embedded Docker default profile'))
+    .option('--verbose', 'list every argument-dependent syscall, and informational diagnostics')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExample:\n  syscage check docker.bpf\n')
-    .action((file: string, opts: { arch?: string; verbose?: boolean; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  syscage check                       # Docker\'s default profile, for this machine\n  syscage check profile.json --host arm64\n  syscage check filter.bpf --arch x86_64\n')
+    .action((file: string | undefined, opts: TargetOptions & { verbose?: boolean; json?: boolean }) => {
       const { host } = ctx;
       const json = !!opts.json;
-      const diagnostics: Diagnostic[] = [];
-      const chosen: Arch[] = [];
-      for (const name of opts.arch?.split(',').filter((s) => s.trim() !== '') ?? []) {
-        const r = parseArch(name);
-        diagnostics.push(...r.diagnostics);
-        if (r.arch) chosen.push(r.arch);
-      }
-      if (chosen.some((a) => a.endian !== chosen[0]!.endian)) {
-        const other = chosen.find((a) => a.endian !== chosen[0]!.endian)!;
-        diagnostics.push(diag('mixedEndian', { a: chosen[0]!.name, b: other.name }, { kind: 'argument', name: '--arch' }));
-      }
-      const stop = stopOnErrors(host, diagnostics, json);
+      const target = parseTarget(opts, host);
+      const stop = stopOnErrors(host, target.diagnostics, json);
       if (stop !== undefined) return void (ctx.exitCode = stop);
-      const input = readFilter(host, file, chosen[0]);
-      if (!input.program) return void (ctx.exitCode = stopOnErrors(host, input.diagnostics, json, file) ?? EXIT_BAD_INPUT);
-      let arches = chosen.length ? chosen : filterAbis(input.program, input.endian);
+      const src = loadSource(host, file, target, target.arches?.[0]);
+      if (!src.program) return void (ctx.exitCode = stopOnErrors(host, src.diagnostics, json, src.name) ?? EXIT_BAD_INPUT);
+      let arches: readonly Arch[] = src.arches ?? target.arches ?? filterAbis(src.program, src.endian);
       const notes: string[] = [];
       if (arches.length === 0) {
         const h = hostArch(host);
-        arches = h && h.endian === input.endian ? [h] : [];
+        arches = h && h.endian === src.endian ? [h] : [];
         notes.push(`the filter never tests seccomp_data.arch: every ABI gets the same numbers-only treatment${h ? `; summarised for this machine (${h.name})` : ''}`);
       }
-      const summary = summarise(input.program, arches);
+      const summary = summarise(src.program, arches);
+      const shownDiagnostics = src.diagnostics.filter((d) => opts.verbose || d.severity !== 'info');
       if (json) {
         printJson(host, {
           ok: true,
+          source: src.name,
+          kind: src.kind,
           instructions: summary.instructions,
-          endian: input.endian,
+          endian: src.endian,
           otherArch: summary.otherArch,
           archUnchecked: summary.archUnchecked,
           abis: summary.abis.map((s) => ({
@@ -62,11 +54,11 @@ export function register(parent: Command, ctx: CommandContext): void {
             argumentDependent: s.dependent, kernelCacheServes: s.cached, newSyscalls: s.newSyscalls,
           })),
           notes,
-          diagnostics: input.diagnostics,
+          diagnostics: src.diagnostics,
         });
         return;
       }
-      const out: string[] = [`${file}: ${summary.instructions} instructions, ${input.endian}-endian`];
+      const out: string[] = [`${src.name}: ${summary.instructions} instructions, ${src.endian}-endian${src.kind === 'profile' ? `, compiled for ${arches.map((a) => a.name).join(', ')} (${target.lens} lens)` : ''}`];
       for (const s of summary.abis) {
         const actions = Object.entries(s.byAction).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
         out.push('', `${s.arch.name} (AUDIT_ARCH ${hex32(s.arch.auditArch, 8)}): ${s.syscalls} syscalls`);
@@ -80,7 +72,8 @@ export function register(parent: Command, ctx: CommandContext): void {
       }
       out.push('', `other ABIs: ${summary.otherArch}`);
       for (const n of notes) out.push(`note: ${n}`);
+      if (shownDiagnostics.length) out.push('', `${shownDiagnostics.length} diagnostic${shownDiagnostics.length === 1 ? '' : 's'}:`);
       host.stdout(out.join('\n') + '\n');
-      printDiagnostics(host, input.diagnostics, file);
+      if (shownDiagnostics.length) host.stdout(formatDiagnostics(shownDiagnostics, src.name) + '\n');
     });
 }

@@ -17,8 +17,9 @@ import { diag } from '../../diagnostics/messages.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hex32, hex64, parseUint } from '../../bits.js';
 import { describeFsError } from '../host.js';
-import { readFilter } from '../filter-input.js';
-import { parseArch } from '../target.js';
+import { loadSource, type Source } from '../source.js';
+import { addTargetOptions, parseArch, parseTarget, type TargetOptions } from '../target.js';
+import { evaluate } from '../../policy/evaluate.js';
 import { EXIT_BAD_INPUT, printDiagnostics, printJson, stopOnErrors } from '../output.js';
 
 interface Query {
@@ -129,12 +130,31 @@ function batch(ctx: CommandContext, program: Program, file: string, defaultArch:
   return bad > 0 ? EXIT_BAD_INPUT : 0;
 }
 
+/** Which part of the profile decided the verdict (the policy's reference semantics agree with the program). */
+function explain(src: Source, q: Query, v: Verdict): { pointer?: string; line?: number; column?: number; text: string } {
+  if (!src.policy) return { text: 'the filter (no profile to point into: --explain needs a profile)' };
+  const e = evaluate(src.policy, { nr: q.nr, arch: q.arch.auditArch, instructionPointer: q.ip, args: q.args });
+  if (e.action !== v.value) return { text: `(internal mismatch: the policy says ${formatAction(e.action)}; please report this)` };
+  if (e.stub) return { text: "runc's ENOSYS stub: the number is above the largest syscall the profile names on this ABI" };
+  if (!e.abi) return { text: 'the bad-arch action: the profile does not cover this ABI' };
+  if (!e.decision) return { text: 'the default action (/defaultAction): no rule matches' };
+  const origin = e.decision.origin;
+  const loc = origin ? src.resolution?.locate?.(origin.pointer) : undefined;
+  const place = loc && loc.kind === 'text' ? `${loc.line}:${loc.column}` : '';
+  return {
+    ...(origin ? { pointer: origin.pointer } : {}),
+    ...(loc && loc.kind === 'text' ? { line: loc.line, column: loc.column } : {}),
+    text: `${origin?.pointer ?? 'a rule'}${place ? ` (${src.name}:${place})` : ''}${origin?.note ? ` — ${origin.note}` : ''}`,
+  };
+}
+
 export function register(parent: Command, ctx: CommandContext): void {
-  parent
+  addTargetOptions(parent
     .command('simulate')
-    .description('the verdict of a filter for one syscall (--syscall), every syscall (--table) or a batch of queries (--batch)')
-    .argument('<filter>', 'filter file (raw sock_filter bytes or base64), or - for standard input')
-    .option('--arch <arch>', 'ABI of the calling process (sets seccomp_data.arch and the byte order)')
+    .description('the verdict of a filter or profile for one syscall (--syscall), every syscall (--table) or a batch of queries (--batch)')
+    .argument('[source]', 'profile (JSON) or filter (raw/base64 sock_filter) file, - for standard input; default: the embedded Docker default profile')
+    .option('--arch <arch>', 'ABI of the calling process (sets seccomp_data.arch and the byte order)'), false)
+    .option('--explain', 'for a profile: the rule (JSON pointer, line:column) that decided the verdict')
     .option('--syscall <name|nr>', 'syscall name, or the number seccomp_data.nr holds')
     .option('--args <a0,a1,…>', 'up to six 64-bit arguments, decimal or 0x hex', '')
     .option('--ip <n>', 'instruction pointer', '0')
@@ -143,7 +163,7 @@ export function register(parent: Command, ctx: CommandContext): void {
     .option('--batch <file.jsonl>', 'one JSON query per line: {"arch","syscall","args":["0x…"],"ip"}')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  syscage simulate docker.bpf --arch x86_64 --syscall socket --args 40,1,0\n  syscage simulate docker.bpf --arch x86_64 --table\n')
-    .action((file: string, opts: { arch?: string; syscall?: string; args: string; ip: string; trace?: boolean; table?: boolean; batch?: string; json?: boolean }) => {
+    .action((file: string | undefined, opts: Omit<TargetOptions, 'arch'> & { arch?: string; explain?: boolean; syscall?: string; args: string; ip: string; trace?: boolean; table?: boolean; batch?: string; json?: boolean }) => {
       const { host } = ctx;
       const json = !!opts.json;
       const diagnostics: Diagnostic[] = [];
@@ -159,9 +179,14 @@ export function register(parent: Command, ctx: CommandContext): void {
       const stop = stopOnErrors(host, diagnostics, json);
       if (stop !== undefined) return void (ctx.exitCode = stop);
 
-      const input = readFilter(host, file, target.arch);
-      const program = input.program;
-      if (!program) return void (ctx.exitCode = stopOnErrors(host, input.diagnostics, json, file) ?? EXIT_BAD_INPUT);
+      const { arch: _calling, ...targetOpts } = opts;
+      const compileTarget = parseTarget(targetOpts, host);
+      const early = stopOnErrors(host, compileTarget.diagnostics, json);
+      if (early !== undefined) return void (ctx.exitCode = early);
+      const src = loadSource(host, file, compileTarget, target.arch);
+      const program = src.program;
+      if (!program) return void (ctx.exitCode = stopOnErrors(host, src.diagnostics, json, src.name) ?? EXIT_BAD_INPUT);
+      printDiagnostics(host, json ? [] : src.diagnostics.filter((d) => d.severity === 'error'), src.name);
       if (opts.batch !== undefined) return void (ctx.exitCode = batch(ctx, program, opts.batch, target.arch));
       const arch = target.arch!;
 
@@ -181,8 +206,10 @@ export function register(parent: Command, ctx: CommandContext): void {
       if (!s.value) return void (ctx.exitCode = stopOnErrors(host, s.diagnostics, json)!);
       const q: Query = { arch, ...s.value, args: args.value ?? [], ip: ip! };
       const v = run(program, q, !!opts.trace);
-      if (json) return void printJson(host, { ok: true, ...verdictJson(q, v) });
+      const why = opts.explain ? explain(src, q, v) : undefined;
+      if (json) return void printJson(host, { ok: true, ...verdictJson(q, v), ...(why ? { explain: why } : {}) });
       host.stdout(`${describeCall(q)} -> ${formatAction(v.value)}  (${hex32(v.value, 8)}, ${v.steps} instructions)\n`);
+      if (why) host.stdout(`  decided by ${why.text}\n`);
       if (opts.trace && v.path) {
         const note = seccompAnnotator(program, { endian: arch.endian, arch });
         for (const pc of v.path) {

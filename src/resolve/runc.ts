@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The runc lens: what runc (libcontainer/seccomp/seccomp_linux.go, patchbpf/enosys_linux.go)
+// makes of a resolved profile — the libseccomp calls it issues and the ENOSYS stub it prepends.
+// Docker, containerd and Kubernetes run containers through it. What runc changes, silently,
+// becomes a diagnostic here:
+//   - a rule whose action equals the default is skipped (ERRNO compares the errno too);
+//   - a name libseccomp does not know (numbers written as names included) is skipped;
+//   - several conditions on one argument index make runc add each condition as its own rule (OR);
+//   - NOTIFY as the default action, or on `write`, is refused;
+//   - unless the default action is ALLOW, LOG or TRACE, the stub answers numbers above the
+//     largest syscall the profile names with ERRNO(ENOSYS), per ABI (its `defaultErrnoRet ==
+//     ENOSYS` exemption compares an errno with an action value, so it never applies).
+
+import type { Arch } from '../arch/arch.js';
+import { knownSyscallNames, syscallNumber } from '../arch/index.js';
+import { decodeAction, encodeAction, formatAction } from '../seccomp/action.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { diag } from '../diagnostics/messages.js';
+import type { EnosysStub } from '../policy/policy.js';
+import type { ApiFilter, ApiRule, ProfileRule, ResolvedProfile } from './types.js';
+import { errnoNumber } from '../kernel/errno.js';
+
+export interface LensResult {
+  readonly filter: ApiFilter;
+  readonly enosysStub?: EnosysStub;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const at = (pointer: string) => ({ kind: 'text', pointer, line: 0, column: 0 }) as const;
+
+/** libseccomp's seccomp_rule_add() arguments for one profile condition (MASKED_EQ: a = mask, b = datum). */
+export function apiArgs(rule: ProfileRule): ApiRule['args'] {
+  return rule.conditions.map((c) => ({ arg: c.index, op: c.op, a: c.value, b: c.valueTwo }));
+}
+
+function isPermissive(action: number): boolean {
+  const kind = decodeAction(action).kind;
+  return kind === 'ALLOW' || kind === 'LOG' || kind === 'TRACE';
+}
+
+/** The largest syscall number the profile names on each ABI, as runc's findLastSyscalls computes it. */
+function stubFor(profile: ResolvedProfile, enosys: number): EnosysStub | undefined {
+  if (isPermissive(profile.defaultAction)) return undefined;
+  const entries: Array<{ arch: Arch; max: number }> = [];
+  for (const arch of profile.arches) {
+    let max = 0;
+    for (const r of profile.rules) for (const n of r.names) max = Math.max(max, syscallNumber(arch, n) ?? 0);
+    if (max !== 0 && !entries.some((e) => e.arch === arch)) entries.push({ arch, max });
+  }
+  return entries.length ? { action: enosys, entries } : undefined;
+}
+
+export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => Diagnostic['location'] = at): LensResult {
+  const diagnostics: Diagnostic[] = [];
+  const rules: ApiRule[] = [];
+  const known = knownSyscallNames();
+  const defaultAction = profile.defaultAction;
+  if (decodeAction(defaultAction).kind === 'USER_NOTIF') diagnostics.push(diag('runcNotifyDefault', {}, locate('/defaultAction')));
+  for (const r of profile.rules) {
+    if (r.action === defaultAction) {
+      diagnostics.push(diag('runcDropsDefaultRule', { action: formatAction(r.action), names: r.names.join(', ') }, locate(r.pointer)));
+      continue;
+    }
+    const repeated = r.conditions.some((c, i) => r.conditions.findIndex((d) => d.index === c.index) !== i);
+    if (repeated) diagnostics.push(diag('runcSplitsSameArg', { names: r.names.join(', ') }, locate(r.pointer)));
+    r.names.forEach((name, i) => {
+      const where = r.namePointers?.[i] ?? r.pointer;
+      if (!known.has(name)) {
+        diagnostics.push(diag('runcSkipsUnknownName', { name }, locate(where)));
+        return;
+      }
+      if (decodeAction(r.action).kind === 'USER_NOTIF' && name === 'write') diagnostics.push(diag('runcNotifyWrite', {}, locate(where)));
+      const origin = { pointer: r.pointer };
+      const args = apiArgs(r);
+      if (repeated) for (const a of args) rules.push({ action: r.action, syscall: name, args: [a], origin: { ...origin, note: 'runc adds each condition of this rule as its own rule' } });
+      else rules.push({ action: r.action, syscall: name, args, origin });
+    });
+  }
+  const native = profile.arches[0];
+  const enosys = encodeAction('ERRNO', (native && errnoNumber(native, 'ENOSYS')) ?? 38);
+  const stub = stubFor(profile, enosys);
+  return {
+    filter: { defaultAction, arches: profile.arches, rules, attrs: {} },
+    ...(stub ? { enosysStub: stub } : {}),
+    diagnostics,
+  };
+}
+
+/** The raw libseccomp lens: every rule handed to seccomp_rule_add() as written (numbers as numbers). */
+export function libseccompLens(profile: ResolvedProfile): LensResult {
+  const rules: ApiRule[] = [];
+  for (const r of profile.rules) {
+    for (const name of r.names) {
+      const syscall = /^\d+$/.test(name) ? Number(name) : name;
+      rules.push({ action: r.action, syscall, args: apiArgs(r), origin: { pointer: r.pointer } });
+    }
+  }
+  return { filter: { defaultAction: profile.defaultAction, arches: profile.arches, rules, attrs: {} }, diagnostics: [] };
+}
+
