@@ -253,7 +253,7 @@ export function callsFor(rng: Rng, policy: Policy): Call[] {
     for (const nr of harmlessNumbers(arch)) {
       const decisions = abi?.syscalls.get(nr);
       const n = decisions ? 2 + decisions.length + decisions.reduce((s, d) => s + d.conditions.length, 0) : abi ? 1 : rng.chance(0.5) ? 1 : 0;
-      for (let i = 0; i < Math.min(n, 10); i++) add(mode, nr, aimedArgs(rng, decisions, arch.bits));
+      for (let i = 0; i < Math.min(n, 8); i++) add(mode, nr, aimedArgs(rng, decisions, arch.bits));
     }
     const base = mode === 'x32' ? X32_BIT : 0;
     for (let i = 0; i < 2; i++) add(mode, base | rng.range(UNASSIGNED_LO, UNASSIGNED_HI), randomArgs(rng));

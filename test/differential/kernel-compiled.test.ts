@@ -26,7 +26,8 @@ import type { Program } from '../../src/bpf/instruction.js';
 import { compilePolicy } from '../../src/compile/compile.js';
 import { evaluate } from '../../src/policy/evaluate.js';
 import type { Policy } from '../../src/policy/policy.js';
-import { formatAction, decodeAction } from '../../src/seccomp/action.js';
+import { formatAction, decodeAction, MAX_ERRNO } from '../../src/seccomp/action.js';
+import { BPF_K, BPF_RET } from '../../src/bpf/opcodes.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { hexSeed, Rng, runSeed } from './random-program.js';
 import {
@@ -38,7 +39,13 @@ import { pool, probeAvailability, runProbe, type Probe, type ProbeJobProgram, ty
 const { seed } = runSeed();
 console.log(`kernel-compiled: seed ${hexSeed(seed)} (replay with SYSCAGE_SEED=${hexSeed(seed)})`);
 
-const PROGRAMS_PER_SET = 40;
+const PROGRAMS_PER_SET = 30;
+/**
+ * Programs of each set that also run with some `ret`s changed: the first with all of them, the
+ * others with those of one value. Exactly the calls whose verdict simulate() says changed must
+ * then fail the judge (the probe does run what was loaded, and the judge does look).
+ */
+const MUTATED_PER_SET = 4;
 const PARALLEL = Math.max(1, Math.min(4, availableParallelism()));
 
 interface Case {
@@ -58,10 +65,15 @@ interface Report {
   loadFailures: string[];
   mismatches: string[];
   instructions: { min: number; max: number };
+  /** Calls decided by a decision with conditions, and per (arg, half) the conditions that held in them. */
+  conditional: number;
+  heldConditions: Record<string, number>;
+  /** Calls to a syscall with conditional decisions that none of them decided. */
+  fellThrough: number;
 }
 
 function emptyReport(): Report {
-  return { programs: 0, calls: 0, byCallAbi: {}, byAbiSet: {}, byOutcome: {}, bySource: {}, loadFailures: [], mismatches: [], instructions: { min: Infinity, max: 0 } };
+  return { programs: 0, calls: 0, byCallAbi: {}, byAbiSet: {}, byOutcome: {}, bySource: {}, loadFailures: [], mismatches: [], instructions: { min: Infinity, max: 0 }, conditional: 0, heldConditions: {}, fellThrough: 0 };
 }
 
 const bump = (m: Record<string, number>, k: string): void => {
@@ -100,6 +112,12 @@ function judgeCase(c: Case, results: readonly ProbeResult[], report: Report): vo
     const kind = decodeAction(verdict.action).kind;
     bump(report.bySource, `${verdict.stub ? 'stub' : verdict.decision ? 'decision' : verdict.abi ? 'default' : 'bad-arch'} ${kind}`);
     bump(report.byOutcome, got.kind);
+    if (verdict.decision && verdict.decision.conditions.length > 0) {
+      report.conditional++;
+      for (const cond of verdict.decision.conditions) bump(report.heldConditions, `a${cond.arg}.${cond.half}${cond.negate ? '!' : ''}`);
+    } else if (verdict.abi?.syscalls.get(data.nr)?.some((d) => d.conditions.length > 0)) {
+      report.fellThrough++;
+    }
     const pre = 'pre' in got ? got.pre : NaN;
     // The unfiltered run must show the call is what the generator meant: a harmless syscall
     // (a non-negative result) or no syscall (ENOSYS, or the real result of an x32 syscall if
@@ -126,6 +144,7 @@ function printReport(title: string, r: Report, ms: number): void {
     `  by ABI set: ${Object.entries(r.byAbiSet).map(([k, v]) => `{${k}} ${v.programs} programs / ${v.calls} calls`).join(', ')}`,
     `  kernel outcomes: ${Object.entries(r.byOutcome).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `  verdicts (source, action): ${Object.entries(r.bySource).sort().map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  decided by a conditional decision: ${r.conditional} calls (held: ${Object.entries(r.heldConditions).sort().map(([k, v]) => `${k} ${v}`).join(', ')}); past every conditional decision: ${r.fellThrough}`,
     `  load failures: ${r.loadFailures.length}, mismatches: ${r.mismatches.length}`,
   ];
   console.log(lines.join('\n'));
@@ -135,6 +154,27 @@ function printReport(title: string, r: Report, ms: number): void {
 function assertClean(r: Report): void {
   expect(r.loadFailures, 'every compiled program must be accepted by the kernel').toEqual([]);
   expect(r.mismatches.slice(0, 10), `${r.mismatches.length} calls did not end as evaluate() says (seed ${hexSeed(seed)})`).toEqual([]);
+}
+
+/** Another action of another observable class (or other data), for the negative control. */
+function mutateAction(k: number): number {
+  const a = decodeAction(k);
+  switch (a.kind) {
+    case 'ALLOW': case 'LOG': return 0x0005_004d; // ERRNO(77)
+    case 'ERRNO': return (0x0005_0000 | (Math.min(a.data, MAX_ERRNO) >= 4000 ? 1 : a.data + 1)) >>> 0;
+    case 'TRACE': return (0x0003_0000 | a.data) >>> 0; // TRAP, same data
+    case 'USER_NOTIF': return 0x0000_0000; // KILL_THREAD
+    case 'TRAP': return (0x0003_0000 | (a.data ^ 1)) >>> 0;
+    case 'KILL_THREAD': return 0x8000_0000;
+    case 'KILL_PROCESS': return 0x0000_0000;
+  }
+}
+
+/** Changes the `ret`s returning one of the program's values (all of them when `all`). */
+function mutateProgram(rng: Rng, p: Program, all: boolean): Program {
+  const values = [...new Set(p.filter((ins) => ins.code === (BPF_RET | BPF_K)).map((ins) => ins.k))];
+  const victim = rng.pick(values);
+  return p.map((ins) => (ins.code === (BPF_RET | BPF_K) && (all || ins.k === victim) ? { ...ins, k: mutateAction(ins.k) } : ins));
 }
 
 const avail = probeAvailability();
@@ -179,6 +219,42 @@ describe('compiled filters in the kernel (seccomp-probe)', () => {
     for (const k of ['ret', 'trap', 'killthread', 'killprocess']) expect(report.byOutcome[k] ?? 0, `outcome ${k}`).toBeGreaterThan(0);
     assertClean(report);
   }, 180_000);
+
+  it('negative control: programs with `ret`s changed are caught, call by call, where simulate() predicts', async () => {
+    const rng = new Rng(seed).fork('kernel-compiled-mutated');
+    const cases: Case[] = [];
+    ABI_SETS.forEach((arches, si) => {
+      for (let p = 0; p < MUTATED_PER_SET; p++) {
+        const policy = randomPolicy(rng, arches);
+        const program = mutateProgram(rng, compilePolicy(policy).program!, p === 0);
+        cases.push({ label: `seed ${hexSeed(seed)} mutated set ${si} policy ${p}`, policy, program, calls: callsFor(rng, policy) });
+      }
+    });
+    const report = emptyReport();
+    await exercise(probe, cases, report);
+    // Which calls must show up as mismatches: those where the mutated program's verdict (by the
+    // interpreter) is observably different from the policy's.
+    let predicted = 0;
+    const expectedLines = new Set<string>();
+    for (const c of cases) {
+      c.calls.forEach((call, i) => {
+        const data = seccompDataOf(call);
+        const want = evaluate(c.policy, data).action;
+        const sim = simulate(c.program, 'little', data).value;
+        // pre is the same for both sides; a placeholder is enough to compare the two expectations.
+        if (JSON.stringify(expectedOutcome(want, data, 12345)) !== JSON.stringify(expectedOutcome(sim, data, 12345))) {
+          predicted++;
+          expectedLines.add(`${c.label} call ${i}:`);
+        }
+      });
+    }
+    const seen = report.mismatches.map((m) => m.slice(0, m.indexOf(':', m.indexOf(' call ')) + 1));
+    console.log(`kernel-compiled negative control: ${report.programs} mutated programs, ${report.calls} calls, ${report.mismatches.length} mismatches seen, ${predicted} predicted`);
+    expect(report.loadFailures).toEqual([]);
+    expect(predicted).toBeGreaterThan(report.calls / 8);
+    expect(predicted).toBeLessThan(report.calls);
+    expect([...new Set(seen)].sort()).toEqual([...expectedLines].sort());
+  }, 60_000);
 
   it("Docker's default profile (runc and libseccomp lenses): loads, and harmless calls end as evaluate() says", async (ctx) => {
     // src/cli/source.ts is not committed yet while this suite is written: import it by a
