@@ -28,6 +28,7 @@ import { evaluate } from '../../src/policy/evaluate.js';
 import type { Policy } from '../../src/policy/policy.js';
 import { formatAction, decodeAction, MAX_ERRNO } from '../../src/seccomp/action.js';
 import { BPF_K, BPF_RET } from '../../src/bpf/opcodes.js';
+import { validate } from '../../src/bpf/validate.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { hexSeed, Rng, runSeed } from './random-program.js';
 import {
@@ -174,7 +175,9 @@ function mutateAction(k: number): number {
 function mutateProgram(rng: Rng, p: Program, all: boolean): Program {
   const values = [...new Set(p.filter((ins) => ins.code === (BPF_RET | BPF_K)).map((ins) => ins.k))];
   const victim = rng.pick(values);
-  return p.map((ins) => (ins.code === (BPF_RET | BPF_K) && (all || ins.k === victim) ? { ...ins, k: mutateAction(ins.k) } : ins));
+  const checked = validate(p.map((ins) => (ins.code === (BPF_RET | BPF_K) && (all || ins.k === victim) ? { ...ins, k: mutateAction(ins.k) } : ins)));
+  if (!checked.value) throw new Error(`a mutated program is invalid: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
+  return checked.value;
 }
 
 const avail = probeAvailability();
