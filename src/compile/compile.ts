@@ -60,15 +60,19 @@ function block(b: ProgramBuilder, policy: Policy, audit: number, badArch: NodeId
   const enosys = policy.enosysStub ? b.ret(policy.enosysStub.action) : undefined;
   const at = (nr: number): SeccompData => ({ nr, arch: audit, instructionPointer: 0n, args: [] });
   const points: Array<{ nr: number; leaf: NodeId }> = [];
-  for (const m of policy.abis.filter((a) => a.arch.auditArch === audit)) {
+  const members = policy.abis.filter((a) => a.arch.auditArch === audit);
+  for (const m of members) {
     const nrs = [...m.syscalls.keys()].sort((x, y) => y - x); // build high numbers first: the tree's far side
     for (const nr of nrs) {
-      if (stubAnswers(policy.enosysStub, at(nr))) points.push({ nr, leaf: enosys! });
-      else if (abiFor(policy, at(nr)) === m) points.push({ nr, leaf: lowerDecisions(b, m.syscalls.get(nr)!, m.defaultAction, m.arch.endian, undefined) });
+      const data = at(nr);
+      if (policy.enosysStub && stubAnswers(policy.enosysStub, data)) points.push({ nr, leaf: enosys! });
+      else if (members.length === 1 && m.arch.nrBit === 0 && nr < 0x40000000 ? true : abiFor(policy, data) === m) {
+        points.push({ nr, leaf: lowerDecisions(b, m.syscalls.get(nr)!, m.defaultAction, m.arch.endian, undefined) });
+      }
     }
   }
   points.sort((x, y) => x.nr - y.nr);
-  for (let i = 1; i < points.length; i++) assert(points[i]!.nr !== points[i - 1]!.nr, `two ABIs of one block claim syscall ${points[i]!.nr}`);
+  for (let i = 1; i < points.length; i++) if (points[i]!.nr === points[i - 1]!.nr) assert(false, `two ABIs of one block claim syscall ${points[i]!.nr}`);
   // What a number without a syscall gets, between breakpoints (constant there by construction).
   const background: Range[] = breakpoints(policy, audit).map((start) => {
     if (stubAnswers(policy.enosysStub, at(start))) return { start, leaf: enosys! };

@@ -29,6 +29,10 @@ function testKey(c: WordCondition): string {
 }
 
 export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[], defaultAction: number, endian: Endian, entry: AccState | undefined): NodeId {
+  // Most syscalls have one unconditional decision: no search needed.
+  const first = decisions[0];
+  if (!first) return b.ret(defaultAction);
+  if (first.conditions.length === 0) return b.ret(first.action);
   const memo = new Map<string, NodeId>();
   // A fact matters only while a later decision still tests it: forget it after that (keeps the
   // number of distinct paths, and so of memo entries, small).
