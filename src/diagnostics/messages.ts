@@ -66,6 +66,7 @@ export const messages = {
   kernelAssumed: { code: 'SC1110', severity: 'info', text: 'no kernel version given: rules gated by minKernel are kept, as on a kernel ≥ {max}', hint: 'give the target kernel (major.minor) to resolve them for an older one' },
   noFilter: { code: 'SC1111', severity: 'info', text: 'the profile installs no seccomp filter: the container runs unconfined' },
   nativeAdded: { code: 'SC1112', severity: 'info', text: '{host} is not in `architectures`: runc always adds the native ABI, first' },
+  notifyNoListener: { code: 'SC1113', severity: 'error', text: 'SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses to start the container ("seccomp listenerPath is not set")', hint: 'give the Unix socket of the seccomp agent in listenerPath' },
 
   // --- SC3xxx: bytes and programs (kernel: net/core/filter.c bpf_check_classic, kernel/seccomp.c seccomp_check_filter)
   emptyInput: { code: 'SC3001', severity: 'error', text: 'the filter is empty: a program has 1 to 4096 instructions', hint: 'pass a file written by seccomp_export_bpf(), bwrap --seccomp or `syscage asm`' },

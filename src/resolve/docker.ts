@@ -20,6 +20,7 @@
 //     actions carry no data. Podman's errno names (containers/common getErrno: the name wins over
 //     errnoRet) resolve for the host ABI (libseccomp-behaviour.md trap 10.12).
 //   - SCMP_ACT_KILL is KILL_THREAD.
+//   - runc refuses NOTIFY rules without listenerPath (libcontainer/process_linux.go).
 // A profile in OCI config.json form is what runc reads directly: no archMap, includes or errno
 // names (the parser left them out), only `architectures`.
 // With target.arches the ABI list is exactly that, in that order (`--arch`).
@@ -32,7 +33,7 @@ import { errnoFamily, errnoName, errnoNumber } from '../kernel/errno.js';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS, hostNames } from '../profile/names.js';
 import { profileLocation } from '../profile/position.js';
 import type { Profile, ProfileSyscall, RuleFilter } from '../profile/types.js';
-import { encodeAction, type ActionKind } from '../seccomp/action.js';
+import { decodeAction, encodeAction, type ActionKind } from '../seccomp/action.js';
 import { X86_64 } from '../arch/index.js';
 import type { ProfileRule, ResolvedProfile } from './types.js';
 
@@ -199,6 +200,9 @@ export function resolveDocker(profile: Profile, target: DockerTarget): { value?:
   const defaultAction = r.action(profile.defaultAction, profile.defaultErrnoRet, profile.defaultErrno, base, 'defaultErrnoRet', 'defaultErrno');
   const arches = r.arches();
   const rules = r.rules();
+  // runc (libcontainer/process_linux.go): a filter with NOTIFY rules and no listenerPath fails.
+  const notify = rules.find((x) => decodeAction(x.action).kind === 'USER_NOTIF');
+  if (notify && !profile.listenerPath) r.report('notifyNoListener', {}, notify.pointer);
   if (hasErrors(r.diagnostics)) return { diagnostics: r.diagnostics };
   const value: ResolvedProfile = {
     defaultAction,

@@ -199,6 +199,12 @@ describe('other forms', () => {
     expect(r.diagnostics).toMatchObject([{ code: 'SC1111', severity: 'info' }]);
   });
 
+  it('refuses NOTIFY rules without listenerPath, as runc does', () => {
+    const r = resolve(profile('{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mount"],"action":"SCMP_ACT_NOTIFY"}]}'), { host: arch('x86_64') });
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toMatchObject([{ code: 'SC1113', severity: 'error', location: { pointer: '/syscalls/0' } }]);
+  });
+
   it('keeps flags and the listener fields', () => {
     const p = fixture('kinvolk-seccompagent/notify-dangerous.json');
     const r = resolve(p, { host: arch('x86_64') });
