@@ -63,7 +63,7 @@ export const messages = {
   errnoNotOnArch: { code: 'SC1107', severity: 'error', text: '{name} is not an errno of {arch}' },
   errnoMeaning: { code: 'SC1108', severity: 'warning', text: 'errno {n} is {generic} on most ABIs but {local} on {arch}: processes there see {local}', hint: 'Podman profiles can name the errno ("errno": "ENOSYS") so that it resolves per ABI' },
   archListGiven: { code: 'SC1109', severity: 'info', text: 'the ABI list is given ({arches}): the profile\'s {field} is not used' },
-  kernelAssumed: { code: 'SC1110', severity: 'info', text: 'no kernel version given: rules gated by minKernel are kept, as on a kernel ≥ {max}', hint: 'give the target kernel (major.minor) to resolve them for an older one' },
+  kernelAssumed: { code: 'SC1110', severity: 'info', text: 'no kernel version given: minKernel conditions are taken as met, as on a kernel ≥ {max}', hint: 'give the target kernel (major.minor) to resolve them for an older one' },
   noFilter: { code: 'SC1111', severity: 'info', text: 'the profile installs no seccomp filter: the container runs unconfined' },
   nativeAdded: { code: 'SC1112', severity: 'info', text: '{host} is not in `architectures`: runc always adds the native ABI, first' },
   notifyNoListener: { code: 'SC1113', severity: 'error', text: 'SCMP_ACT_NOTIFY is used but listenerPath is not set: runc refuses to start the container ("seccomp listenerPath is not set")', hint: 'give the Unix socket of the seccomp agent in listenerPath' },
