@@ -50,7 +50,15 @@ function stubFor(profile: ResolvedProfile, enosys: number): EnosysStub | undefin
   return entries.length ? { action: enosys, entries } : undefined;
 }
 
-export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => Diagnostic['location'] = at): LensResult {
+export interface RuncLensOptions {
+  /**
+   * Not runc: read a name made only of digits as a raw native syscall number (libseccomp's own
+   * numbering) instead of skipping it. libseccomp's conformance profiles write numbers this way.
+   */
+  readonly numericNames?: boolean;
+}
+
+export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => Diagnostic['location'] = at, options: RuncLensOptions = {}): LensResult {
   const diagnostics: Diagnostic[] = [];
   const rules: ApiRule[] = [];
   const known = knownSyscallNames();
@@ -65,15 +73,17 @@ export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => 
     if (repeated) diagnostics.push(diag('runcSplitsSameArg', { names: r.names.join(', ') }, locate(r.pointer)));
     r.names.forEach((name, i) => {
       const where = r.namePointers?.[i] ?? r.pointer;
-      if (!known.has(name)) {
+      const numeric = options.numericNames === true && /^\d+$/.test(name);
+      if (!numeric && !known.has(name)) {
         diagnostics.push(diag('runcSkipsUnknownName', { name }, locate(where)));
         return;
       }
       if (decodeAction(r.action).kind === 'USER_NOTIF' && name === 'write') diagnostics.push(diag('runcNotifyWrite', {}, locate(where)));
       const origin = { pointer: r.pointer };
       const args = apiArgs(r);
-      if (repeated) for (const a of args) rules.push({ action: r.action, syscall: name, args: [a], origin: { ...origin, note: 'runc adds each condition of this rule as its own rule' } });
-      else rules.push({ action: r.action, syscall: name, args, origin });
+      const syscall = numeric ? Number(name) : name;
+      if (repeated) for (const a of args) rules.push({ action: r.action, syscall, args: [a], origin: { ...origin, note: 'runc adds each condition of this rule as its own rule' } });
+      else rules.push({ action: r.action, syscall, args, origin });
     });
   }
   const native = profile.arches[0];
