@@ -3,7 +3,6 @@
 // errno, args, and Docker's includes/excludes. What each runtime does with odd values is cited
 // where it is decided; the reader (./reader.ts) already refuses wrong types and bad numbers.
 
-import type { Node } from 'jsonc-parser';
 import { errnoNames } from '../kernel/errno.js';
 import type { ActionKind } from '../seccomp/action.js';
 import { ARG_FIELDS, DOCKER_ONLY_FIELDS, FILTER_FIELDS, PROFILE_ACTIONS, PROFILE_OPS, SYSCALL_FIELDS } from './fields.js';
