@@ -39,7 +39,6 @@
 //   <id> other <pre> <wait status> <stage>      anything else (timeout: SIGALRM, …)
 // `pre` is -99999 when the child did not get as far as the unfiltered call.
 
-
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/filter.h>
