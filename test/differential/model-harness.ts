@@ -33,50 +33,82 @@ export type OracleStatus = { readonly available: true; readonly version: string 
 
 export type Answer = WireAnswer | 'hung';
 
+interface Pending {
+  readonly req: WireRequest;
+  readonly silenceMs: number;
+  readonly resolve: (a: Answer) => void;
+}
+
+/**
+ * One libseccomp child at a time. submit() queues a request and resolves with its answer, so
+ * the parent can keep computing while the child exports; when the child stays silent for the
+ * head request's silence budget, that request is answered 'hung', the child is killed and a
+ * fresh one takes the rest of the queue.
+ */
 export class Oracle {
   private child: ChildProcessWithoutNullStreams | undefined;
-  private lines: string[] = [];
-  private wake: (() => void) | undefined;
   private partial = '';
+  private ready = false;
+  private readonly queue: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private startWaiter: ((s: OracleStatus) => void) | undefined;
   restarts = 0;
 
   private spawnChild(): void {
     const child = spawn(process.execPath, [buildChild()], { stdio: ['pipe', 'pipe', 'pipe'], cwd: REPO, env: process.env });
+    this.child = child;
+    this.partial = '';
+    this.ready = false;
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       if (this.child !== child) return; // a killed child's last words
       this.partial += chunk;
       let nl: number;
       while ((nl = this.partial.indexOf('\n')) >= 0) {
-        this.lines.push(this.partial.slice(0, nl));
+        const line = this.partial.slice(0, nl);
         this.partial = this.partial.slice(nl + 1);
+        this.onLine(line);
       }
-      this.wake?.();
     });
     child.stderr.on('data', () => {});
+    child.stdin.on('error', () => {});
     child.on('exit', () => {
-      if (this.child === child) this.wake?.();
+      if (this.child === child && this.startWaiter) this.startWaiter({ available: false, reason: 'the libseccomp child exited' });
     });
-    this.child = child;
-    this.lines = [];
-    this.partial = '';
   }
 
-  /** Next stdout line, or undefined after `ms` of silence (or when the child died). */
-  private async nextLine(ms: number): Promise<string | undefined> {
-    if (this.lines.length > 0) return this.lines.shift();
-    await new Promise<void>((res) => {
-      const t = setTimeout(() => {
-        this.wake = undefined;
-        res();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(t);
-        this.wake = undefined;
-        res();
-      };
-    });
-    return this.lines.shift();
+  private onLine(line: string): void {
+    if (!this.ready) {
+      this.ready = true;
+      const { status } = JSON.parse(line) as { status: OracleStatus };
+      this.startWaiter?.(status);
+      this.startWaiter = undefined;
+      for (const p of this.queue) this.child!.stdin.write(JSON.stringify(p.req) + '\n');
+      this.arm();
+      return;
+    }
+    const a = JSON.parse(line) as WireAnswer;
+    const head = this.queue.shift();
+    if (!head || head.req.id !== a.id) throw new Error(`libseccomp child answered ${a.id}, expected ${head?.req.id}`);
+    head.resolve(a);
+    this.arm();
+  }
+
+  /** (Re)starts the silence watchdog for the head of the queue. */
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.queue[0];
+    if (!head) return;
+    this.timer = setTimeout(() => {
+      const hung = this.queue.shift()!;
+      const c = this.child;
+      this.child = undefined;
+      if (c && c.exitCode === null) c.kill('SIGKILL');
+      hung.resolve('hung');
+      this.restarts++;
+      this.spawnChild();
+    }, head.silenceMs);
   }
 
   async start(): Promise<OracleStatus> {
@@ -85,54 +117,35 @@ export class Oracle {
     } catch (e) {
       return { available: false, reason: `cannot start the libseccomp child: ${(e as Error).message}` };
     }
-    const first = await this.nextLine(20_000);
-    if (first === undefined) return { available: false, reason: 'the libseccomp child did not start' };
-    const { status } = JSON.parse(first) as { status: OracleStatus };
-    return status;
+    return new Promise((res) => {
+      this.startWaiter = res;
+      setTimeout(() => {
+        if (this.startWaiter) {
+          this.startWaiter = undefined;
+          res({ available: false, reason: 'the libseccomp child did not start' });
+        }
+      }, 20_000).unref();
+    });
   }
 
-  private kill(): void {
-    const c = this.child;
-    this.child = undefined;
-    if (c && c.exitCode === null) c.kill('SIGKILL');
+  submit(req: WireRequest, silenceMs: number): Promise<Answer> {
+    return new Promise((resolve) => {
+      this.queue.push({ req, silenceMs, resolve });
+      if (this.ready) this.child!.stdin.write(JSON.stringify(req) + '\n');
+      if (this.queue.length === 1 && this.ready) this.arm();
+    });
   }
 
-  /** Answers for `reqs`, in order; 'hung' for a request the child never answered within `silenceMs`. */
-  async run(reqs: readonly WireRequest[], silenceMs: number): Promise<Answer[]> {
-    const out: Answer[] = [];
-    let i = 0;
-    while (i < reqs.length) {
-      if (!this.child) {
-        this.spawnChild();
-        this.restarts++;
-        if ((await this.nextLine(20_000)) === undefined) throw new Error('the libseccomp child did not restart');
-      }
-      const batch = reqs.slice(i);
-      const payload = batch.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      this.child!.stdin.write(payload);
-      let answered = 0;
-      while (answered < batch.length) {
-        const line = await this.nextLine(silenceMs);
-        if (line === undefined) break;
-        const a = JSON.parse(line) as WireAnswer;
-        if (a.id !== batch[answered]!.id) throw new Error(`libseccomp child answered ${a.id}, expected ${batch[answered]!.id}`);
-        out.push(a);
-        answered++;
-      }
-      i += answered;
-      if (answered < batch.length) {
-        out.push('hung');
-        i++;
-        this.kill();
-      }
-    }
-    return out;
+  /** Answers for `reqs`, in order. */
+  run(reqs: readonly WireRequest[], silenceMs: number): Promise<Answer[]> {
+    return Promise.all(reqs.map((r) => this.submit(r, silenceMs)));
   }
 
   stop(): void {
+    if (this.timer) clearTimeout(this.timer);
     const c = this.child;
     this.child = undefined;
-    c?.stdin.end();
-    if (c && c.exitCode === null) setTimeout(() => c.kill('SIGKILL'), 2000).unref();
+    // The child keeps nothing worth a clean exit, and may be spinning inside libseccomp.
+    if (c && c.exitCode === null) c.kill('SIGKILL');
   }
 }

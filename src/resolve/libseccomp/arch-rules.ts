@@ -36,17 +36,18 @@ export function callConstant(name: string): string {
   return SYS_NAMES[name] ?? name;
 }
 
+const PSEUDO = new Map<string, number>([
+  ...Object.entries(SOCKET_CALLS).map(([name, n]): [string, number] => [name, -(100 + n)]),
+  ...Object.entries(IPC_CALLS).map(([name, n]): [string, number] => [name, -(200 + n)]),
+]);
+const PSEUDO_NAME = new Map([...PSEUDO].map(([name, n]) => [n, name]));
+
 function muxPseudo(name: string): number | undefined {
-  const s = SOCKET_CALLS[name];
-  if (s !== undefined) return -(100 + s);
-  const i = IPC_CALLS[name];
-  return i !== undefined ? -(200 + i) : undefined;
+  return PSEUDO.get(name);
 }
 
 function pseudoName(num: number): string | undefined {
-  for (const [name, n] of Object.entries(SOCKET_CALLS)) if (-(100 + n) === num) return name;
-  for (const [name, n] of Object.entries(IPC_CALLS)) if (-(200 + n) === num) return name;
-  return undefined;
+  return PSEUDO_NAME.get(num);
 }
 
 /** The ABI's own table (`syscall_resolve_name_raw`): a number, or __PNR_* when absent here. */
@@ -141,8 +142,8 @@ function family(arch: Arch, num: SysNum): { via: 'socketcall' | 'ipc'; name?: st
   if (typeof num === 'number' && num <= -200 && num >= -224) return { via: 'ipc', ...named(pseudoName(num)) };
   const name = typeof num === 'number' ? (num >= 0 ? syscallName(arch, num) : pseudoName(num)) : num.pnr;
   if (name === undefined) return undefined;
-  if (name in SOCKET_CALLS) return { via: 'socketcall', name };
-  if (name in IPC_CALLS) return { via: 'ipc', name };
+  if (Object.hasOwn(SOCKET_CALLS, name)) return { via: 'socketcall', name };
+  if (Object.hasOwn(IPC_CALLS, name)) return { via: 'ipc', name };
   return undefined;
 }
 

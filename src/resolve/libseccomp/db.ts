@@ -15,9 +15,9 @@
 
 import type { Arch } from '../../arch/arch.js';
 import type { Origin } from '../../policy/policy.js';
-import { M_REDUNDANT, treeAdd, treePrune, type Conflict, type PruneState, type Version } from './merge.js';
+import { changes, M_REDUNDANT, treeAdd, treePrune, type Conflict, type PruneState, type Version } from './merge.js';
 import { genChain32, genChain64, type GenRule } from './rule-gen.js';
-import { LibseccompFault, levelStart, treePut, type ChainNode } from './tree.js';
+import { treePut, type ChainNode } from './tree.js';
 
 /**
  * A syscall number as libseccomp stores it: a real number, -1 (API_TSKIP), a negative raw or
@@ -70,40 +70,6 @@ function before(a: SysEntry, num: SysNum): boolean {
 export function isEmitted(e: SysEntry, tskip: boolean): boolean {
   if (typeof e.num !== 'number') return false;
   return e.num >= 0 || (tskip && e.num === -1);
-}
-
-/** A structural fingerprint of an entry, to tell "merged" from "nothing changed". */
-export function fingerprint(e: SysEntry): string {
-  if (e.chains === null) return `u:${e.action}`;
-  const out: string[] = [];
-  const seen = new Map<ChainNode, number>();
-  const level = (n: ChainNode | null, depth: number): string => {
-    if (n === null) return '-';
-    if (depth > 64) return '…';
-    const parts: string[] = [];
-    for (let c: ChainNode | null = levelStart(n); c !== null && parts.length < 10_000; c = c.lvlNxt) {
-      const id = seen.get(c) ?? seen.size;
-      seen.set(c, id);
-      parts.push(
-        `${c.arg}${c.hi ? 'h' : 'l'}${c.op}/${c.opOrig}:${c.mask}:${c.datum}` +
-          `[${c.actTFlag ? c.actT : '.'},${c.actFFlag ? c.actF : '.'}]` +
-          `(${level(c.nxtT, depth + 1)}|${level(c.nxtF, depth + 1)})`,
-      );
-    }
-    return parts.join(' ');
-  };
-  out.push(level(e.chains, 0));
-  return out.join('');
-}
-
-/** A fingerprint, or a marker when the tree already loops (libseccomp will hang walking it). */
-function safeFingerprint(e: SysEntry): string {
-  try {
-    return fingerprint(e);
-  } catch (err) {
-    if (err instanceof LibseccompFault) return `fault:${err.kind}`;
-    throw err;
-  }
 }
 
 export class ArchDb {
@@ -161,7 +127,7 @@ export class ArchDb {
       updatePriority();
       return { kind: 'override', replaced };
     }
-    const before_ = safeFingerprint(s);
+    const before_ = changes.count;
     const state: PruneState = { flags: 0, action: rule.action, sx: s };
     const pruned = treePrune({ get: () => s.chains, set: (x) => (s.chains = x) }, gen.chains, state);
     if (pruned > 0) {
@@ -189,6 +155,6 @@ export class ArchDb {
     s.nodeCnt = (s.nodeCnt + gen.nodeCnt) >>> 0;
     s.nodeCnt = (s.nodeCnt - treePut({ get: () => newHead.v, set: (x) => (newHead.v = x) })) >>> 0;
     updatePriority();
-    return { kind: 'merged', pruned, changed: safeFingerprint(s) !== before_ };
+    return { kind: 'merged', pruned, changed: pruned > 0 || changes.count !== before_ };
   }
 }

@@ -33,6 +33,47 @@ interface Acc {
   readonly mask: number;
 }
 
+/** A path: its conditions, and the range each fully compared word is known to lie in. */
+interface Path {
+  readonly conds: readonly WordCondition[];
+  readonly ranges: ReadonlyMap<string, readonly [number, number]>;
+}
+const EMPTY_PATH: Path = { conds: [], ranges: new Map() };
+
+/**
+ * The path with `c` added; undefined when no argument value can follow it (such a branch
+ * cannot be taken). Only unmasked words are tracked, as [lo, hi] ranges: enough to cut the
+ * contradictions libseccomp's split 64-bit comparisons and merged rules produce.
+ */
+function refine(p: Path, c: WordCondition): Path | undefined {
+  if (c.mask !== 0xffffffff) return { conds: [...p.conds, c], ranges: p.ranges };
+  const key = `${c.arg}${c.half}`;
+  const [lo, hi] = p.ranges.get(key) ?? [0, 0xffffffff];
+  const k = c.value >>> 0;
+  let nlo = lo;
+  let nhi = hi;
+  if (c.op === 'eq' && !c.negate) {
+    nlo = Math.max(lo, k);
+    nhi = Math.min(hi, k);
+  } else if (c.op === 'eq') {
+    if (lo === k && hi === k) return undefined;
+    if (k < lo || k > hi) return p;
+    if (k === lo) nlo = lo + 1;
+    else if (k === hi) nhi = hi - 1;
+  } else if ((c.op === 'gt') !== c.negate) {
+    // v > k, or (negated ge) v < k
+    if (c.op === 'gt') nlo = Math.max(lo, k + 1);
+    else nhi = Math.min(hi, k - 1);
+  } else if (c.op === 'gt') nhi = Math.min(hi, k); // v <= k
+  else nlo = Math.max(lo, k); // v >= k
+  if (nlo > nhi) return undefined;
+  if (nlo === lo && nhi === hi && c.op !== 'eq') return p; // implied
+  if (nlo === lo && nhi === hi && !c.negate) return p;
+  const ranges = new Map(p.ranges);
+  ranges.set(key, [nlo, nhi]);
+  return { conds: [...p.conds, c], ranges };
+}
+
 interface Run {
   readonly arch: Arch;
   readonly auditArch: number;
@@ -41,6 +82,8 @@ interface Run {
   /** The block a jump from `from` to hash `h` lands on (the first one after `from`). */
   readonly find: (from: Blk, h: number) => Blk;
   readonly chains: ReadonlyMap<Blk, Level>;
+  /** In the program at all (a node after one whose both edges are actions is never placed). */
+  readonly placed: (b: Blk) => boolean;
   readonly defaultAction: number;
   readonly out: Decision[];
   /** Blocks where a reproduced bug changed what the program compared. */
@@ -55,8 +98,8 @@ interface Cont {
   readonly next: Cont | null;
 }
 
-function emit(run: Run, conditions: readonly WordCondition[], action: number): void {
-  run.out.push({ conditions, action: action >>> 0 });
+function emit(run: Run, path: Path, action: number): void {
+  run.out.push({ conditions: path.conds, action: action >>> 0 });
   if (run.out.length > MAX_PATHS) throw new Error(`libseccomp model: more than ${MAX_PATHS} decisions for one syscall`);
 }
 
@@ -104,16 +147,18 @@ function prelude(run: Run, blk: Blk, acc: Acc): { acc: Acc; test: Ins } {
   return { acc: a, test: blk.ins[blk.ins.length - 1]! };
 }
 
-/** The branches of a test: concrete (one) or symbolic (both, with their conditions). */
-function branches(run: Run, acc: Acc, test: Ins, conds: readonly WordCondition[]): Array<{ taken: boolean; conds: readonly WordCondition[] }> {
+/** The branches of a test: concrete (one) or symbolic (the feasible ones, with their conditions). */
+function branches(run: Run, acc: Acc, test: Ins, conds: Path): Array<{ taken: boolean; conds: Path }> {
   const w = word(run, acc);
   if ('concrete' in w) return [{ taken: compare(test.op, (w.concrete & acc.mask) >>> 0, test.k >>> 0), conds }];
   const op = test.op === 'jeq' ? 'eq' : test.op === 'jgt' ? 'gt' : 'ge';
   const base = { arg: w.arg, half: w.half, op, mask: acc.mask, value: test.k >>> 0 } as const;
-  return [
-    { taken: true, conds: [...conds, { ...base, negate: false }] },
-    { taken: false, conds: [...conds, { ...base, negate: true }] },
-  ];
+  const out: Array<{ taken: boolean; conds: Path }> = [];
+  for (const taken of [true, false]) {
+    const next = refine(conds, { ...base, negate: !taken });
+    if (next !== undefined) out.push({ taken, conds: next });
+  }
+  return out;
 }
 
 function actionOf(run: Run, from: Blk, test: Ins, taken: boolean): number {
@@ -132,11 +177,13 @@ function actionOf(run: Run, from: Blk, test: Ins, taken: boolean): number {
  * (the stale-accumulator bug) is spelled out to its actions right there (`leave`), as is
  * everything under `complete`, so no path of it can reach the listed form of that node.
  */
-function walk(run: Run, insts: readonly Inst[], from: number, entry: Acc, conds: readonly WordCondition[], cont: Cont | null, complete: boolean, depth: number): void {
+function walk(run: Run, insts: readonly Inst[], from: number, entry: Acc, conds: Path, cont: Cont | null, complete: boolean, depth: number): void {
   if (depth > 10_000) throw new Error('libseccomp model: argument tree too deep');
   let acc = entry;
   for (let i = from; i < insts.length; i++) {
     const inst = insts[i]!;
+    // Unreachable from here on: nothing falls through to this node, so it was never placed.
+    if (!run.placed(inst.blk)) return;
     const p = prelude(run, inst.blk, acc);
     const last = i === insts.length - 1;
     const next: Cont | null = last ? cont : { insts, index: i + 1, acc: p.acc, next: cont };
@@ -165,7 +212,7 @@ function firstNode(cont: Cont | null): { inst: Inst; acc: Acc } | undefined {
 }
 
 /** Everything from the fall-through `cont` on, entered holding `acc`, spelled out. */
-function leave(run: Run, cont: Cont | null, acc: Acc, conds: readonly WordCondition[], depth: number): void {
+function leave(run: Run, cont: Cont | null, acc: Acc, conds: Path, depth: number): void {
   let c = cont;
   while (c !== null && c.index >= c.insts.length) c = c.next;
   if (c === null) {
@@ -189,7 +236,7 @@ function dispatch(run: Run, start: Blk): void {
       continue;
     }
     const ins = b.ins[i]!;
-    if (ins.op === 'ret') return emit(run, [], ins.k);
+    if (ins.op === 'ret') return emit(run, EMPTY_PATH, ins.k);
     if (ins.op === 'ld') a = { offset: ins.k, mask: 0xffffffff };
     else if (ins.op === 'and') a = { offset: a.offset, mask: (a.mask & ins.k) >>> 0 };
     else {
@@ -205,8 +252,8 @@ function dispatch(run: Run, start: Blk): void {
       const level = taken && b.kind === 'syscall' ? run.chains.get(b) : undefined;
       if (level) {
         // Into the syscall's argument tree, whose fall-through is the default action.
-        if ('action' in level) emit(run, [], level.action.ins[0]!.k);
-        else walk(run, level.insts, 0, a, [], null, false, 0);
+        if ('action' in level) emit(run, EMPTY_PATH, level.action.ins[0]!.k);
+        else walk(run, level.insts, 0, a, EMPTY_PATH, null, false, 0);
         return;
       }
       b = run.find(b, j.h);
@@ -257,9 +304,9 @@ export function lowerLayout(dbs: readonly ArchDb[], o: LayoutOptions, bugs: Repr
     const keys = new Set<number>();
     for (const g of group) for (const e of g.entries) if (isEmitted(e, o.tskip)) keys.add(e.key);
     for (const nr of keys) {
-      const run: Run = { arch: db.arch, auditArch: db.arch.auditArch, nr, bugs, find, chains: layout.chains, defaultAction: o.defaultAction, out: [], hits: 0 };
+      const run: Run = { arch: db.arch, auditArch: db.arch.auditArch, nr, bugs, find, chains: layout.chains, placed: (b) => pos.has(b), defaultAction: o.defaultAction, out: [], hits: 0 };
       dispatch(run, layout.head);
-      const target = group.length === 1 ? 0 : group.findIndex((g) => (g.arch.nrBit !== 0) === ((nr & 0x4000_0000) !== 0));
+      const target = group.length === 1 ? 0 : group.findIndex((g) => (g.arch.nrBit !== 0) === nr >= 0x4000_0000);
       maps[Math.max(0, target)]!.set(nr, run.out);
       if (run.hits > 0) for (const g of group) bugHits.set(g.arch.name, (bugHits.get(g.arch.name) ?? 0) + run.hits);
     }

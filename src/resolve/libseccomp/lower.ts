@@ -163,8 +163,8 @@ export function lowerBlock(dbs: readonly ArchDb[], o: LowerOptions): BlockResult
         faults.push(`${arches[l.db]!.name} syscall ${key}: ${err.message}`);
         continue;
       }
-      // evaluate() picks x32 in a shared block by bit 30 of nr.
-      const target = dbs.length === 1 ? 0 : arches.findIndex((a) => (a.nrBit !== 0) === ((key & 0x4000_0000) !== 0));
+      // evaluate() picks x32 in a shared block for nr >= 0x40000000.
+      const target = dbs.length === 1 ? 0 : arches.findIndex((a) => (a.nrBit !== 0) === key >= 0x4000_0000);
       maps[target < 0 ? 0 : target]!.set(key, decisions);
     }
   }

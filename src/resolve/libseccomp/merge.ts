@@ -23,6 +23,9 @@ import { chainEq, chainLt, isLeaf, levelStart, live, local, nodeGet, nodePut, sl
 
 export type Version = '2.6' | '2.5';
 
+/** Counts the changes treeAdd makes to existing trees (so db.ts can tell a no-op merge). */
+export const changes = { count: 0 };
+
 /** The parts of a db_sys_list entry the merge touches. */
 export interface TreeOwner {
   chains: ChainNode | null;
@@ -171,6 +174,7 @@ export function treeAdd(existing: Ref, n: ChainNode, owner: TreeOwner, version: 
     if (chainEq(x, n)) return mergeEqual(x, n, owner, version);
     if (!chainLt(x, n)) {
       if (x.lvlNxt === null) {
+        changes.count++;
         n.lvlPrv = nodeGet(x);
         x.lvlNxt = nodeGet(n);
         return undefined;
@@ -180,6 +184,7 @@ export function treeAdd(existing: Ref, n: ChainNode, owner: TreeOwner, version: 
     }
     // Insert n before x. When x already has a predecessor that is n itself (n reached twice
     // through a shared parent), this makes n its own predecessor: the hang described above.
+    changes.count++;
     if (x.lvlPrv !== null) {
       x.lvlPrv.lvlNxt = nodeGet(n);
       n.lvlPrv = x.lvlPrv;
@@ -204,6 +209,7 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
       // The new rule ends here: every action below must already be the same one.
       const bad = treeActCheck(x.nxtT, n.actT);
       if (bad) return { kind: 'longer-exists', ...bad };
+      changes.count++;
       const freed = nodePut(slot(x, 'nxtT'));
       x.nxtT = null;
       x.actT = n.actT;
@@ -213,6 +219,7 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
     } else if (n.actT !== x.actT) {
       // A high-word GT/GE node: the rule with the larger 64-bit datum decides.
       if (n.hi && n.datumFull > x.datumFull) {
+        changes.count++;
         x.actT = n.actT;
         x.actTOrigin = n.actTOrigin;
       }
@@ -223,6 +230,7 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
     if (!x.actFFlag) {
       const bad = treeActCheck(x.nxtF, n.actF);
       if (bad) return { kind: 'longer-exists', ...bad };
+      changes.count++;
       const freed = nodePut(slot(x, 'nxtF'));
       x.nxtF = null;
       x.actF = n.actF;
@@ -232,6 +240,7 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
     } else if (n.actF !== x.actF) {
       // A high-word LT/LE (or NE) node: the rule with the smaller 64-bit datum decides.
       if (n.hi && n.datumFull < x.datumFull) {
+        changes.count++;
         if (version === '2.6') {
           x.actF = n.actF;
           x.actFOrigin = n.actFOrigin;
@@ -248,14 +257,20 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
     if (x.nxtT) {
       const c = treeAdd(slot(x, 'nxtT'), n.nxtT, owner, version);
       if (c) return c;
-    } else if (!x.actTFlag) x.nxtT = nodeGet(n.nxtT);
+    } else if (!x.actTFlag) {
+      changes.count++;
+      x.nxtT = nodeGet(n.nxtT);
+    }
     else return undefined; // the existing chain is shorter
   }
   if (n.nxtF) {
     if (x.nxtF) {
       const c = treeAdd(slot(x, 'nxtF'), n.nxtF, owner, version);
       if (c) return c;
-    } else if (!x.actFFlag) x.nxtF = nodeGet(n.nxtF);
+    } else if (!x.actFFlag) {
+      changes.count++;
+      x.nxtF = nodeGet(n.nxtF);
+    }
     else return undefined;
   }
   return undefined;
