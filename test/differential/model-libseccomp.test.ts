@@ -51,7 +51,6 @@ const LEDGER = {
   noNrLoad: 'libseccomp-no-nr-load-when-top-syscall-absent',
   beRetCopy: 'libseccomp-be-long-jump-ret-copy',
   hang: 'libseccomp-rule-add-hangs-on-shared-level',
-  evaluateGuard: 'policy-evaluate-x86_64-x32-guard-bit31',
   ghsa: 'libseccomp-ghsa-4q85-33p6-j5g6',
   staleAcc: 'libseccomp-stale-accumulator-after-sibling-fallthrough',
 } as const;
@@ -59,7 +58,7 @@ const LEDGER = {
 const stats = {
   filters: 0, exports: 0, rules: 0, rcChecks: 0, verdicts: 0, instructions: 0, repairs: 0,
   hangsPredicted: 0, hangsVerified: 0, exportHangs: 0, noNrLoadBlocks: 0,
-  evaluateGuardVerdicts: 0, ghsaVerdicts: 0, selfChecks: 0, msPrepare: 0, msOracle: 0, msCheck: 0, layoutVerdicts: 0, bugVerdicts: 0, rcByValue: new Map<number, number>(),
+  ghsaVerdicts: 0, selfChecks: 0, msPrepare: 0, msOracle: 0, msCheck: 0, layoutVerdicts: 0, bugVerdicts: 0, rcByValue: new Map<number, number>(),
 };
 const started = Date.now();
 const oracle = new Oracle();
@@ -84,17 +83,6 @@ function repro(c: GenCase, optimize: 1 | 2, q: SeccompData): string {
 
 function dataText(q: SeccompData): string {
   return `arch=0x${(q.arch >>> 0).toString(16)} nr=${q.nr} args=[${q.args.map((a) => '0x' + a.toString(16)).join(', ')}]`;
-}
-
-/**
- * src/policy/evaluate.ts tells x86_64 from x32 by bit 30 of nr; libseccomp's guard for x86_64
- * alone or x32 alone is `nr >= 0x40000000`. They disagree for nr in 0x80000000..0xbfffffff.
- */
-function evaluateGuardCase(c: GenCase, q: SeccompData): boolean {
-  if (q.arch >>> 0 !== 0xc000003e) return false;
-  const both = c.filter.arches.filter((a) => a.auditArch === 0xc000003e).length === 2;
-  const nr = q.nr >>> 0;
-  return !both && nr >= 0x8000_0000 && nr < 0xc000_0000;
 }
 
 interface Prepared {
@@ -166,16 +154,12 @@ function check(p: Prepared, answers: Record<1 | 2, Answer>, rng: Rng): string[] 
     for (const o of [1, 2] as const) {
       stats.verdicts++;
       if (got[o] === want[o]) continue;
-      if (evaluateGuardCase(p.c, q)) {
-        stats.evaluateGuardVerdicts++;
-        continue;
-      }
       if (shown === 0 && process.env['SYSCAGE_REPRO']) appendFileSync(process.env['SYSCAGE_REPRO'], repro(p.sent, o, q) + '\n');
       if (shown++ < 3) say(`optimize ${o}: ${dataText(q)}: libseccomp ${formatAction(got[o])}, model ${formatAction(want[o])}`);
     }
     if (got[1] !== got[2]) {
       stats.layoutVerdicts++;
-      if (want[1] === want[2] && !evaluateGuardCase(p.c, q) && shown++ < 3) say(`optimize 1 and 2 disagree on ${dataText(q)} (${formatAction(got[1])} / ${formatAction(got[2])}) and the model did not predict it`);
+      if (want[1] === want[2] && shown++ < 3) say(`optimize 1 and 2 disagree on ${dataText(q)} (${formatAction(got[1])} / ${formatAction(got[2])}) and the model did not predict it`);
     }
     const intended = evaluate(p.intended.policy, q).action;
     if (p.repaired) {
@@ -286,7 +270,7 @@ if (!status.available) {
         `${stats.filters} filters (${stats.rules} rules, ${stats.exports} exports, ${stats.instructions} instructions, ${stats.repairs} trap-1 repairs), ` +
         `${stats.verdicts} verdicts compared, ${stats.rcChecks} rc compared (by rc: ${rcs}); ` +
         `hangs: ${stats.hangsPredicted} predicted at rule add (${stats.hangsVerified} verified in a child), ${stats.exportHangs} at export; ` +
-        `ledger: ${stats.noNrLoadBlocks} blocks without ld nr [${LEDGER.noNrLoad}], ${stats.evaluateGuardVerdicts} verdicts [${LEDGER.evaluateGuard}]; ` +
+        `ledger: ${stats.noNrLoadBlocks} blocks without ld nr [${LEDGER.noNrLoad}], trap-1 repairs [${LEDGER.beRetCopy}]; ` +
         `${stats.selfChecks} layout-vs-tree self checks; the 2.6 model differs from 2.5 on ${stats.ghsaVerdicts} verdicts [${LEDGER.ghsa}]; the intended semantics differ from libseccomp's output on ${stats.bugVerdicts} [${LEDGER.noNrLoad}, ${LEDGER.staleAcc}]; ` +
         `${stats.layoutVerdicts} verdicts differ between optimize 1 and 2; ${secs}s (models ${stats.msPrepare} ms, libseccomp ${stats.msOracle} ms, checks ${stats.msCheck} ms)`,
     );

@@ -128,6 +128,7 @@ export class ArchDb {
       return { kind: 'override', replaced };
     }
     const before_ = changes.count;
+    const shorter = changes.shorter;
     const state: PruneState = { flags: 0, action: rule.action, sx: s };
     const pruned = treePrune({ get: () => s.chains, set: (x) => (s.chains = x) }, gen.chains, state);
     if (pruned > 0) {
@@ -155,6 +156,7 @@ export class ArchDb {
     s.nodeCnt = (s.nodeCnt + gen.nodeCnt) >>> 0;
     s.nodeCnt = (s.nodeCnt - treePut({ get: () => newHead.v, set: (x) => (newHead.v = x) })) >>> 0;
     updatePriority();
+    if (pruned === 0 && changes.count === before_ && changes.shorter !== shorter) return { kind: 'redundant' };
     return { kind: 'merged', pruned, changed: pruned > 0 || changes.count !== before_ };
   }
 }

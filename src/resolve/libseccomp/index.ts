@@ -125,7 +125,7 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
   });
   const abis: AbiPolicy[] = [];
   const noNrLoad: string[] = [];
-  const lower = { defaultAction: ctx.defaultAction, tskip, optimize, reproduceNoNrLoadBug: false };
+  const lower = { defaultAction: ctx.defaultAction, tskip, optimize };
   const i64 = col.dbs.findIndex((d) => d.arch === X86_64);
   const i32 = col.dbs.findIndex((d) => d.arch === X32);
   col.dbs.forEach((db, i) => {

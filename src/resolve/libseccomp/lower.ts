@@ -19,10 +19,10 @@
 // searched from the highest number down, and a tie across a leaf boundary goes to the lower
 // leaf.
 //
-// `reproduceNoNrLoadBug` (ledger libseccomp-no-nr-load-when-top-syscall-absent): under
-// optimize=1 only the first entry of the priority-sorted list loads seccomp_data.nr; when
-// that entry is a pseudo syscall (skipped), a block without its own ABI guard never loads nr,
-// every `jeq` compares the AUDIT_ARCH value and the whole ABI gets the default action.
+// This is the meaning libseccomp intends. Where its layout departs from it (the no-nr-load and
+// stale-accumulator bugs) see lower-layout.ts; losesNrLoad() says where the first one strikes:
+// under optimize=1 only the first entry of the priority-sorted list loads seccomp_data.nr, and
+// when that entry is a pseudo syscall (skipped) a block without its own ABI guard never does.
 
 import type { Arch } from '../../arch/arch.js';
 import type { AbiPolicy, Decision, Origin, WordCondition } from '../../policy/policy.js';
@@ -33,7 +33,6 @@ export interface LowerOptions {
   readonly defaultAction: number;
   readonly tskip: boolean;
   readonly optimize: 1 | 2;
-  readonly reproduceNoNrLoadBug: boolean;
 }
 
 /** How many decisions one syscall may expand to before the model gives up (a DAG can fan out). */
@@ -153,7 +152,7 @@ export function lowerBlock(dbs: readonly ArchDb[], o: LowerOptions): BlockResult
   const maps = arches.map(() => new Map<number, readonly Decision[]>());
   const faults: string[] = [];
   const noNrLoad = losesNrLoad(dbs, o, guarded);
-  if (!noNrLoad || !o.reproduceNoNrLoadBug) {
+  {
     for (const [key, l] of winners(sortedList(dbs, o.optimize), o)) {
       let decisions: Decision[];
       try {

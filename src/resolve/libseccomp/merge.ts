@@ -24,7 +24,7 @@ import { chainEq, chainLt, isLeaf, levelStart, live, local, nodeGet, nodePut, sl
 export type Version = '2.6' | '2.5';
 
 /** Counts the changes treeAdd makes to existing trees (so db.ts can tell a no-op merge). */
-export const changes = { count: 0 };
+export const changes = { count: 0, shorter: 0 };
 
 /** The parts of a db_sys_list entry the merge touches. */
 export interface TreeOwner {
@@ -261,7 +261,10 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
       changes.count++;
       x.nxtT = nodeGet(n.nxtT);
     }
-    else return undefined; // the existing chain is shorter
+    else {
+      changes.shorter++; // the existing chain is shorter: the rest of the new one is dropped
+      return undefined;
+    }
   }
   if (n.nxtF) {
     if (x.nxtF) {
@@ -270,8 +273,10 @@ function mergeEqual(x: ChainNode, n: ChainNode, owner: TreeOwner, version: Versi
     } else if (!x.actFFlag) {
       changes.count++;
       x.nxtF = nodeGet(n.nxtF);
+    } else {
+      changes.shorter++;
+      return undefined;
     }
-    else return undefined;
   }
   return undefined;
 }
