@@ -113,7 +113,8 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
     }
     try {
       const { rc, results } = col.add(p, rule);
-      const effects = results.flatMap((r, i) => archEffects(arches[i]!, rule, r).map((effect) => ({ arch: arches[i]!.name, effect })));
+      // A refused rule is rolled back everywhere: only the ABIs that refused it say why.
+      const effects = results.flatMap((r, i) => (rc !== 0 && r.rc === 0 ? [] : archEffects(arches[i]!, rule, r).map((effect) => ({ arch: arches[i]!.name, effect }))));
       if (rc !== 0) effects.push({ arch: '*', effect: `${errnoLabel(rc)}: the rule is rolled back on every ABI` });
       outcomes.push({ origin: rule.origin, rc, effects });
     } catch (err) {
