@@ -31,6 +31,7 @@ import type { ApiFilter } from '../../src/resolve/types.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { BPF_ABS, BPF_ALU, BPF_AND, BPF_CLASS, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_MODE, BPF_OP, BPF_RET, BPF_SIZE, BPF_SRC, BPF_W } from '../../src/bpf/opcodes.js';
 import { layout, type SeccompData } from '../../src/seccomp/data.js';
+import { bswap32 } from './libseccomp-repair.js';
 
 /** What A holds: `w<offset>` for a 32-bit load, `&<mask>` appended after an `and`; `?` otherwise. */
 type Source = string;
@@ -145,6 +146,7 @@ export const LEDGER = {
   table: 'libseccomp-2.5.4-syscall-table-differences',
   staleAcc: 'libseccomp-stale-accumulator-on-sibling-jump',
   beRetCopy: 'libseccomp-be-long-jump-ret-copy',
+  sizeBlowup: 'syscage-compile-size-blowup-long-decision-lists',
 } as const;
 export type LedgerId = (typeof LEDGER)[keyof typeof LEDGER];
 
@@ -242,4 +244,24 @@ export function explain(e: Explainer, policy: Policy, lib: Program, endian: Endi
   // libseccomp's code compares a stale accumulator on this path; with A as intended it gives ours.
   if ((path ?? []).some((pc) => e.stale.has(pc)) && verdictsWithIntendedAccumulator(lib, endian, q).has(ours >>> 0)) return LEDGER.staleAcc;
   return undefined;
+}
+
+/**
+ * Trap 1 (ledger "libseccomp-be-long-jump-ret-copy"), repaired with what the filter can return:
+ * a `ret #k` whose k is none of the filter's actions (its rules', its default, its bad-arch
+ * action) while bswap32(k) is one, is one of libseccomp's byte-swapped copies. Knowing the
+ * actions makes the repair unambiguous where ./libseccomp-repair.ts's program-only heuristic is
+ * not: some actions are each other's byte swaps as values (TRACE(768) = 0x7ff00300 and
+ * TRAP(0xf07f) = 0x0003f07f), and that heuristic then "repairs" the genuine `ret` too.
+ */
+export function repairWithActions(program: readonly Instruction[], actions: ReadonlySet<number>): { program: Instruction[]; repaired: number[] } {
+  const repaired: number[] = [];
+  const out = program.map((ins, pc) => {
+    if (ins.code !== (BPF_RET | BPF_K) || actions.has(ins.k >>> 0)) return ins;
+    const swapped = bswap32(ins.k);
+    if (!actions.has(swapped)) return ins;
+    repaired.push(pc);
+    return { ...ins, k: swapped };
+  });
+  return { program: out, repaired };
 }

@@ -35,13 +35,14 @@ import { Rng } from './libseccomp-gen.js';
 import { repairSwappedRets } from './libseccomp-repair.js';
 import { genProfile, HOSTS } from './profiles-gen.js';
 import { decisionSpace } from './profiles-space.js';
-import { explain, LEDGER, makeExplainer, type Explainer, type LedgerId } from './profiles-explain.js';
+import { explain, LEDGER, makeExplainer, repairWithActions, type Explainer, type LedgerId } from './profiles-explain.js';
 
 const status = loadLibseccomp(process.env['SYSCAGE_LIBSECCOMP']);
 const seed = process.env['SYSCAGE_SEED'] !== undefined ? Number(process.env['SYSCAGE_SEED']) >>> 0 : (Math.random() * 0x1_0000_0000) >>> 0;
 console.log(`[profiles differential] seed=${seed} (rerun: SYSCAGE_SEED=${seed} npx vitest run test/differential/profiles-libseccomp)`);
 
-const RANDOM_PER_HOST = 45;
+/** Random profiles per host; SYSCAGE_PROFILES_PER_HOST raises it for a longer soak. */
+const RANDOM_PER_HOST = Number(process.env['SYSCAGE_PROFILES_PER_HOST'] ?? 45);
 const MAX_FAILURES = 8;
 
 const ledger = JSON.parse(readFileSync(new URL('./known-differences.json', import.meta.url), 'utf8')) as ReadonlyArray<{ id: string; reason: string }>;
@@ -74,13 +75,15 @@ interface Stats {
   optimize2: number;
   instructions: { ours: number; theirs: number };
   repairs: number;
+  /** Programs where ./libseccomp-repair.ts's heuristic and the action-aware repair disagree. */
+  repairDisagreements: string[];
   ledgered: Map<LedgerId, number>;
   ledgeredRc: Map<LedgerId, number>;
   ledgeredCases: Map<LedgerId, Set<string>>;
 }
 const stats: Stats = {
   cases: 0, realProfiles: 0, randomProfiles: 0, refusedByParser: [], refusedByResolution: new Map(), runcRefuses: 0, notExported: [], checks: 0, argChecks: 0, stubbed: 0,
-  rcChecks: 0, optimize2: 0, instructions: { ours: 0, theirs: 0 }, repairs: 0, ledgered: new Map(), ledgeredRc: new Map(), ledgeredCases: new Map(),
+  rcChecks: 0, optimize2: 0, instructions: { ours: 0, theirs: 0 }, repairs: 0, repairDisagreements: [], ledgered: new Map(), ledgeredRc: new Map(), ledgeredCases: new Map(),
 };
 const started = Date.now();
 
@@ -128,12 +131,6 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
   const policy = res.policy;
   const filter = res.filter;
   if (res.outcomes.some((o) => o.rc !== 0)) stats.runcRefuses++;
-  const compiled = compilePolicy(policy);
-  if (!compiled.program) {
-    fail(`compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
-    return { failures, ledgered };
-  }
-  const ours = compiled.program;
   const optimize: 1 | 2 = res.resolved.rules.length > 32 ? 2 : 1;
   // The model of the library called here (2.5.4): if it says libseccomp would never return from
   // these calls, they are not made in-process (a synchronous FFI call cannot be interrupted).
@@ -160,7 +157,12 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
     fail('libseccomp bytes do not decode');
     return { failures, ledgered };
   }
-  const { program: repaired, repaired: fixed } = repairSwappedRets(raw);
+  const actions = new Set<number>([filter.defaultAction >>> 0, (filter.attrs.badArchAction ?? 0) >>> 0, ...filter.rules.map((r) => r.action >>> 0)]);
+  const { program: repaired, repaired: fixed } = repairWithActions(raw, actions);
+  if (fixed.length > 0 && (endian === 'little' || raw.length <= 256)) fail(`trap-1 repair fired on a ${endian}-endian ${raw.length}-instruction program`);
+  // The program-only heuristic must agree wherever it is unambiguous; where it is not, count it.
+  const heuristic = repairSwappedRets(raw).repaired;
+  if (heuristic.join() !== fixed.join()) stats.repairDisagreements.push(`${label}: repairSwappedRets rewrites pcs ${heuristic.filter((pc) => !fixed.includes(pc)).join(',') || '-'} that are genuine, misses ${fixed.filter((pc) => !heuristic.includes(pc)).join(',') || '-'}`);
   stats.repairs += fixed.length;
   if (fixed.length > 0) count(stats.ledgeredRc, LEDGER.beRetCopy, label, ledgered);
   const lib = validate(repaired).value;
@@ -168,6 +170,17 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
     fail('libseccomp program does not validate');
     return { failures, ledgered };
   }
+  const compiled = compilePolicy(policy);
+  if (!compiled.program) {
+    // syscage's own defect, ledgered until fixed: too large where libseccomp's program fits.
+    if (compiled.diagnostics.some((d) => d.code === 'SC2001') && lib.length <= 4096) {
+      count(stats.ledgeredRc, LEDGER.sizeBlowup, `${label} (${compiled.stats.instructions} vs libseccomp's ${lib.length})`, ledgered);
+      return { failures, ledgered };
+    }
+    fail(`compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+    return { failures, ledgered };
+  }
+  const ours = compiled.program;
   stats.instructions.ours += ours.length;
   stats.instructions.theirs += lib.length;
   const libRcs = out.rules.map((r) => r.rc);
@@ -223,12 +236,7 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
     if (shown++ < 3) fail(`verdicts differ for ${formatData(q)}: syscage ${formatAction(a)}, libseccomp ${formatAction(b)}${stubbed ? ' (stub)' : ''}`);
   }
   if (unexplained > 3) fail(`${unexplained} unexplained mismatches in all`);
-  if (failures.length > 0 && random) {
-    failures.push(`${label}: profile:\n${text}`);
-    // SYSCAGE_DUMP_DIR: keep the failing random profiles as files, to replay them by hand.
-    const dir = process.env['SYSCAGE_DUMP_DIR'];
-    if (dir) writeFileSync(`${dir}/${label.replace(/[^A-Za-z0-9@#.-]+/g, '_').slice(0, 60)}.json`, text);
-  }
+
   stats.cases++;
   return { failures, ledgered };
 }
@@ -326,7 +334,13 @@ if (!status.available) {
         for (let i = 0; i < RANDOM_PER_HOST && failures.length < MAX_FAILURES; i++) {
           const g = genProfile(rng, h.docker);
           stats.randomProfiles++;
-          failures.push(...runCase(`random#${i} @${h.docker} [${g.summary}]`, g.text, archByName(h.arch)!, rng, true).failures);
+          const label = `random#${i} @${h.docker} [${g.summary}]`;
+          const r = runCase(label, g.text, archByName(h.arch)!, rng, true);
+          if (r.failures.length === 0) continue;
+          failures.push(...r.failures, `${label}: profile:\n${g.text}`);
+          // SYSCAGE_DUMP_DIR: keep the failing random profiles as files, to replay them by hand.
+          const dir = process.env['SYSCAGE_DUMP_DIR'];
+          if (dir) writeFileSync(`${dir}/${label.replace(/[^A-Za-z0-9@#.-]+/g, '_').slice(0, 60)}.json`, g.text);
         }
         expect(failures.slice(0, MAX_FAILURES).join('\n')).toBe('');
       });
@@ -338,7 +352,10 @@ if (!status.available) {
     const ledgered = Object.values(LEDGER).map((id) => {
       const cases = [...(stats.ledgeredCases.get(id) ?? [])];
       const real = [...new Set(cases.filter((c) => !c.startsWith('random#') && !c.startsWith('example ')).map((c) => c.split(' @')[0]!))];
-      const what = id === LEDGER.beRetCopy ? `${stats.ledgeredRc.get(id) ?? 0} programs repaired` : `${stats.ledgered.get(id) ?? 0} verdicts, ${stats.ledgeredRc.get(id) ?? 0} rule rcs`;
+      const what =
+        id === LEDGER.beRetCopy ? `${stats.ledgeredRc.get(id) ?? 0} programs repaired`
+        : id === LEDGER.sizeBlowup ? `${stats.ledgeredRc.get(id) ?? 0} profiles syscage compiles too large (${cases.join('; ') || '-'})`
+        : `${stats.ledgered.get(id) ?? 0} verdicts, ${stats.ledgeredRc.get(id) ?? 0} rule rcs`;
       return `${id}: ${what} in ${cases.length} cases (real profiles: ${real.join(' ') || 'none'})`;
     });
     console.log(
@@ -347,6 +364,7 @@ if (!status.available) {
         `${stats.optimize2} exports with optimize 2, ${stats.repairs} trap-1 repairs, instructions syscage/libseccomp ${stats.instructions.ours}/${stats.instructions.theirs}, ${secs}s`,
     );
     console.log(`[profiles differential] ledgered differences:\n  ${ledgered.join('\n  ')}`);
+    if (stats.repairDisagreements.length > 0) console.log(`[profiles differential] libseccomp-repair.ts's heuristic differs from the action-aware repair in ${stats.repairDisagreements.length} programs, e.g. ${stats.repairDisagreements.slice(0, 3).join('; ')}`);
     console.log(`[profiles differential] refused by the parser (not Docker/OCI profiles): ${stats.refusedByParser.join(', ') || 'none'}; refused by Docker resolution: ${[...stats.refusedByResolution].map(([c, n]) => `${n}× ${c}`).join(', ') || 'none'}; cases runc would refuse to start (a rule add fails; compared anyway): ${stats.runcRefuses}; not exported (model says libseccomp hangs): ${stats.notExported.length ? stats.notExported.join('; ') : 'none'}`);
   });
 }
