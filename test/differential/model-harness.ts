@@ -101,6 +101,16 @@ export class Oracle {
     const head = this.queue[0];
     if (!head) return;
     this.timer = setTimeout(() => {
+      // Timers run before pending I/O: let any answer already in the pipe arrive first (the
+      // parent may simply have been busy for longer than the silence budget).
+      setImmediate(() => {
+        if (this.queue[0] === head && this.child) this.declareHung();
+      });
+    }, head.silenceMs);
+  }
+
+  private declareHung(): void {
+    {
       const hung = this.queue.shift()!;
       const c = this.child;
       this.child = undefined;
@@ -108,7 +118,7 @@ export class Oracle {
       hung.resolve('hung');
       this.restarts++;
       this.spawnChild();
-    }, head.silenceMs);
+    }
   }
 
   async start(): Promise<OracleStatus> {

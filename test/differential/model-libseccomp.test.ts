@@ -184,7 +184,7 @@ async function runSet(archNames: readonly string[], count: number): Promise<stri
     const c = genCase(rng, archNames, pool, (n) => archByName(n)!, muxOk);
     return { c, ...toSend(c) };
   });
-  const pending = cases.map((k, i) => (k.m1.fault ? undefined : { 1: oracle.submit(wire(2 * i, k.sent, 1), 4000), 2: oracle.submit(wire(2 * i + 1, k.sent, 2), 4000) }));
+  const pending = cases.map((k, i) => (k.m1.fault ? undefined : { 1: oracle.submit(wire(2 * i, k.sent, 1), 10_000), 2: oracle.submit(wire(2 * i + 1, k.sent, 2), 10_000) }));
   stats.msPrepare += Date.now() - t0;
   const failures: string[] = [];
   for (const [i, k] of cases.entries()) {
@@ -211,7 +211,7 @@ async function runSet(archNames: readonly string[], count: number): Promise<stri
     if (hangChecks >= HANG_CHECKS) break;
     if (p.sent.filter.rules.length === p.c.filter.rules.length && !p.exportHang) continue;
     hangChecks++;
-    const [a] = await oracle.run([wire(1e6 + hangChecks, p.c, 1)], 1500);
+    const [a] = await oracle.run([wire(1e6 + hangChecks, p.c, 1)], 2000);
     if (a === 'hung') stats.hangsVerified++;
     else failures.push(`the model predicts libseccomp hangs, but it answered (${a!.ok ? 'exported' : a!.stage})\n    filter: ${show(p.c)}`);
   }
