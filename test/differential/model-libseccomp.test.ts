@@ -27,7 +27,6 @@ import { nameFact, nativeRoundTrips } from './libseccomp-oracle.js';
 import { repairSwappedRets } from './libseccomp-repair.js';
 import { Oracle, type Answer } from './model-harness.js';
 import { genCase, queries, wire, type GenCase } from './model-gen.js';
-import type { WireRequest } from './model-child.js';
 
 const status = loadLibseccomp(process.env['SYSCAGE_LIBSECCOMP']);
 const seed = process.env['SYSCAGE_SEED'] !== undefined ? Number(process.env['SYSCAGE_SEED']) >>> 0 : (Math.random() * 0x1_0000_0000) >>> 0;
