@@ -4,7 +4,10 @@
 // each filter is exported by libseccomp with optimize 1 and 2 (in a child process,
 // ./model-harness.ts: libseccomp can hang), decoded (trap 1 repaired), run with simulate() on
 // every query, and compared with evaluate() of applyLibseccomp(filter, { version: '2.5',
-// reproduceNoNrLoadBug: true }) at the same optimize level; every rule's rc is compared too.
+// reproduceNoNrLoadBug: true, reproduceStaleAccumulatorBug: true }) at the same optimize level
+// (both layout bugs are libseccomp's, ledgered); every rule's rc is compared too. Every other
+// filter also checks the model against itself: the layout lowering with both bugs repaired
+// must give the tree lowering's verdicts.
 // A rule the model says libseccomp never returns from is left out of the export (and, a few
 // times per run, the full filter is sent to check that libseccomp really hangs).
 // Mismatches are failures unless a ledger entry (./known-differences.json) explains them.
