@@ -38,8 +38,12 @@ export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[]
   // number of distinct paths, and so of memo entries, small).
   const lastUse = new Map<string, number>();
   decisions.forEach((d, i) => d.conditions.forEach((c) => lastUse.set(testKey(c), i)));
+  // Facts multiply the paths; past a budget of distinct paths, stop learning new ones (the code
+  // stays correct — it only re-tests — and its size stays linear in the decision list).
+  const budget = 2 * decisions.reduce((n, d) => n + d.conditions.length, 0) + 32;
   const learn = (known: ReadonlyMap<string, boolean>, tk: string, value: boolean, from: number): Map<string, boolean> => {
     const next = new Map<string, boolean>();
+    if (memo.size > budget) return next;
     for (const [k, v] of known) if ((lastUse.get(k) ?? -1) >= from) next.set(k, v);
     if ((lastUse.get(tk) ?? -1) >= from) next.set(tk, value);
     return next;

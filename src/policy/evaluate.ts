@@ -56,7 +56,7 @@ export function stubEntry(stub: EnosysStub, data: SeccompData): { arch: Arch; ma
 export function stubAnswers(stub: EnosysStub | undefined, data: SeccompData): boolean {
   if (!stub) return false;
   const e = stubEntry(stub, data);
-  return e !== undefined && ((data.nr >>> 0) > e.max || (e.arch.nrZeroMultiplexes === true && data.nr === 0));
+  return e !== undefined && ((data.nr >>> 0) > e.max || (e.arch.nrZeroMultiplexes === true && data.nr >>> 0 === 0));
 }
 
 export function evaluate(policy: Policy, data: SeccompData): { action: number; decision?: Decision; abi?: AbiPolicy; stub?: true } {

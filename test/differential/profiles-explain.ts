@@ -146,7 +146,6 @@ export const LEDGER = {
   table: 'libseccomp-2.5.4-syscall-table-differences',
   staleAcc: 'libseccomp-stale-accumulator-on-sibling-jump',
   beRetCopy: 'libseccomp-be-long-jump-ret-copy',
-  sizeBlowup: 'syscage-compile-size-blowup-long-decision-lists',
 } as const;
 export type LedgerId = (typeof LEDGER)[keyof typeof LEDGER];
 

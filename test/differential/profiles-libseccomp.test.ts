@@ -172,11 +172,6 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
   }
   const compiled = compilePolicy(policy);
   if (!compiled.program) {
-    // syscage's own defect, ledgered until fixed: too large where libseccomp's program fits.
-    if (compiled.diagnostics.some((d) => d.code === 'SC2001') && lib.length <= 4096) {
-      count(stats.ledgeredRc, LEDGER.sizeBlowup, `${label} (${compiled.stats.instructions} vs libseccomp's ${lib.length})`, ledgered);
-      return { failures, ledgered };
-    }
     fail(`compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
     return { failures, ledgered };
   }
@@ -354,7 +349,6 @@ if (!status.available) {
       const real = [...new Set(cases.filter((c) => !c.startsWith('random#') && !c.startsWith('example ')).map((c) => c.split(' @')[0]!))];
       const what =
         id === LEDGER.beRetCopy ? `${stats.ledgeredRc.get(id) ?? 0} programs repaired`
-        : id === LEDGER.sizeBlowup ? `${stats.ledgeredRc.get(id) ?? 0} profiles syscage compiles too large (${cases.join('; ') || '-'})`
         : `${stats.ledgered.get(id) ?? 0} verdicts, ${stats.ledgeredRc.get(id) ?? 0} rule rcs`;
       return `${id}: ${what} in ${cases.length} cases (real profiles: ${real.join(' ') || 'none'})`;
     });

@@ -22,7 +22,7 @@ describe('compile', () => {
       const endian = policy.abis[0]!.arch.endian;
       const word = () => (next() % 2 ? next() : INTERESTING[next() % INTERESTING.length]!) >>> 0;
       for (const abi of policy.abis) {
-        const nrs = [...abi.syscalls.keys(), 0, 1, 0xffffffff, 0x40000000 | 1, 0x80000001, 0xc0000002, 0x7fffffff, next(), ...(policy.enosysStub?.entries.flatMap((e) => [e.max, e.max + 1]) ?? [])];
+        const nrs = [...abi.syscalls.keys(), 0, 1, 0xffffffff, 0x40000000 | 1, 0x80000001, 0xc0000002, 0x7fffffff, next(), ...(policy.enosysStub?.entries.flatMap((e) => [e.max, (e.max + 1) >>> 0]) ?? [])];
         for (const nr of nrs) {
           for (let q = 0; q < 6; q++) {
             const decisions = abi.syscalls.get(nr) ?? [];
