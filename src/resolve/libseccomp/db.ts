@@ -87,8 +87,14 @@ export class ArchDb {
   /** db_rule_add: `num` is already translated for this ABI. */
   ruleAdd(num: SysNum, rule: GenRule): DbEffect {
     const gen = this.arch.bits === 64 ? genChain64(rule) : genChain32(rule);
+    // Entries are sorted by `before`: the first entry not before `num` (a lower bound).
     let i = 0;
-    while (i < this.entries.length && before(this.entries[i]!, num)) i++;
+    let hi = this.entries.length;
+    while (i < hi) {
+      const mid = (i + hi) >>> 1;
+      if (before(this.entries[mid]!, num)) i = mid + 1;
+      else hi = mid;
+    }
     const found = this.entries[i];
     const fresh = (): SysEntry => ({
       num,
