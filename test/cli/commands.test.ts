@@ -91,3 +91,33 @@ describe('version', () => {
     expect(r.stdout).toBe(pkg.version + '\n');
   });
 });
+
+describe('profiles in disasm, check and compile', () => {
+  const profile = JSON.stringify({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read', 'write'], action: 'SCMP_ACT_ALLOW' }, { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 38, op: 'SCMP_CMP_NE' }, { index: 0, value: 40, op: 'SCMP_CMP_NE' }] }] });
+  it('disasm lists the program a profile compiles to', async () => {
+    const r = await runCli(['disasm', 'p.json', '--host', 'aarch64'], { 'p.json': profile });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# \d+ instructions/);
+    expect(r.stdout).toContain('AUDIT_ARCH aarch64');
+  });
+  it('check reports runc ORing conditions on one argument, located in the profile', async () => {
+    const r = await runCli(['check', 'p.json', '--host', 'x86_64', '--json'], { 'p.json': profile });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics.find((d: { code: string }) => d.code === 'SC2103')).toMatchObject({ location: { pointer: '/syscalls/1' } });
+  });
+  it('compile writes the same program in every format', async () => {
+    const raw = await runCli(['compile', 'p.json', '--host', 's390x', '-o', 'f.bpf'], { 'p.json': profile });
+    expect(raw.code).toBe(0);
+    const b64 = await runCli(['compile', 'p.json', '--host', 's390x', '--format', 'base64'], { 'p.json': profile });
+    expect(Buffer.from(b64.stdout.trim(), 'base64')).toEqual(Buffer.from(raw.files.get('f.bpf')!));
+    const back = await runCli(['check', 'f.bpf', '--json'], { 'f.bpf': raw.files.get('f.bpf')! });
+    expect(JSON.parse(back.stdout).abis.map((a: { arch: string }) => a.arch)).toContain('s390x');
+  });
+  it('a broken profile is a located diagnostic and exit 2', async () => {
+    const r = await runCli(['compile', 'p.json'], { 'p.json': '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALOW"}]}' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p\.json:1:\d+: error SC1030/);
+    expect(r.files.has('-')).toBe(false);
+  });
+});

@@ -7,26 +7,39 @@ import type { CommandContext } from '../main.js';
 import { disassemble, formatInstruction } from '../../bpf/disassemble.js';
 import { seccompAnnotator } from '../../seccomp/annotate.js';
 import { readFilter } from '../filter-input.js';
-import { parseArch } from '../target.js';
+import { compileProfileText, looksLikeProfile } from '../source.js';
+import { addTargetOptions, parseArch, parseTarget, type TargetOptions } from '../target.js';
+import type { Instruction } from '../../bpf/instruction.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { EXIT_BAD_INPUT, printDiagnostics, printJson, stopOnErrors } from '../output.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 
 export function register(parent: Command, ctx: CommandContext): void {
-  parent
+  addTargetOptions(parent
     .command('disasm')
-    .description('disassemble a seccomp filter (raw sock_filter bytes or base64) with syscall, argument and action names')
-    .argument('<filter>', 'filter file, or - for standard input')
-    .option('--arch <arch>', 'ABI the filter is for (sets the byte order; default: guessed)')
+    .description('disassemble a seccomp filter (raw sock_filter bytes or base64), or the program a profile compiles to, with syscall, argument and action names')
+    .argument('<source>', 'filter or profile file, or - for standard input')
+    .option('--arch <arch>', 'ABI the filter is for (sets the byte order; default: guessed)'), false)
     .option('--no-annotate', 'leave out the `; …` annotations')
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExample:\n  syscage disasm docker.bpf --arch x86_64\n')
-    .action((file: string, opts: { arch?: string; annotate: boolean; json?: boolean }) => {
+    .action((file: string, opts: Omit<TargetOptions, 'arch'> & { arch?: string; annotate: boolean; json?: boolean }) => {
       const { host } = ctx;
       const json = !!opts.json;
       const target = opts.arch !== undefined ? parseArch(opts.arch) : { diagnostics: [] };
       const early = stopOnErrors(host, target.diagnostics, json);
       if (early !== undefined) return void (ctx.exitCode = early);
-      const input = readFilter(host, file, target.arch);
+      let bytes: Uint8Array | undefined;
+      try { bytes = host.readFile(file); } catch { /* readFilter reports it */ }
+      let input: { instructions?: readonly Instruction[]; endian: 'little' | 'big'; diagnostics: readonly Diagnostic[] };
+      if (bytes && looksLikeProfile(bytes)) {
+        const { arch: _filterArch, ...targetOpts } = opts;
+        const t = parseTarget(targetOpts, host);
+        const stop = stopOnErrors(host, t.diagnostics, json);
+        if (stop !== undefined) return void (ctx.exitCode = stop);
+        const src = compileProfileText(new TextDecoder().decode(bytes), file, t, file);
+        input = { endian: src.endian, diagnostics: src.diagnostics.filter((d) => d.severity !== 'info'), ...(src.program ? { instructions: src.program } : {}) };
+      } else input = readFilter(bytes ? { ...host, readFile: () => bytes! } : host, file, target.arch);
       const insns = input.instructions;
       if (!insns) return void (ctx.exitCode = stopOnErrors(host, input.diagnostics, json, file) ?? EXIT_BAD_INPUT);
       const annotate = opts.annotate ? seccompAnnotator(insns, { endian: input.endian, ...(target.arch ? { arch: target.arch } : {}) }) : undefined;
