@@ -171,7 +171,8 @@ function loadStep(c: Candidate): { step: ChildStep; cost: number } {
       throw new Error(`harness bug: candidate "${c.name}" has a field out of range: ${JSON.stringify(ins)}`);
     }
   }
-  if (c.bare) {
+  // An empty program cannot be gated, and needs no gate: the kernel refuses length 0 before installing anything.
+  if (c.bare || c.program.length === 0) {
     return { step: installStep(c.program, c.len === undefined ? {} : { len: c.len }), cost: convertedLength(c.program) + FILTER_PENALTY };
   }
   if (c.program.length === 0 || c.program.length + 3 > 4096) throw new Error(`candidate ${c.name} cannot be gated: length ${c.program.length}`);
