@@ -47,7 +47,7 @@ export class ProgramBuilder {
     const hit = this.memo.get(key);
     if (hit !== undefined) return hit;
     // The next node must be the very next instruction: add a `ja` when it is not.
-    const follow = next === this.length - 1 ? next : this.ja(next);
+    if (next !== this.length - 1) this.ja(next);
     const id = this.push({ code, jt: 0, jf: 0, k: k >>> 0 });
     this.memo.set(key, id);
     return id;

@@ -14,7 +14,6 @@
 // above the profile's largest syscall). Identical code is shared across syscalls and ABIs; the
 // result is validated before it is returned.
 
-import type { Arch } from '../arch/arch.js';
 import { ARCHES } from '../arch/index.js';
 import { BPF_ABS, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_MAXINSNS, BPF_W } from '../bpf/opcodes.js';
 import type { Program } from '../bpf/instruction.js';
@@ -114,4 +113,3 @@ export function compilePolicy(policy: Policy): Compiled {
   return { program: checked.value, stats, diagnostics: [] };
 }
 
-export type { Arch };
