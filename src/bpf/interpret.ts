@@ -42,7 +42,8 @@ function effectOf(code: number): Effect {
   return e;
 }
 
-function alu(op: string, a: number, b: number): number {
+/** `A op B` on u32, as the kernel computes it (shift counts masked to 5 bits). */
+export function alu(op: string, a: number, b: number): number {
   switch (op) {
     case 'add': return (a + b) >>> 0;
     case 'sub': return (a - b) >>> 0;
@@ -58,7 +59,8 @@ function alu(op: string, a: number, b: number): number {
   }
 }
 
-function test(op: string, a: number, b: number): boolean {
+/** The condition of a conditional jump. */
+export function test(op: string, a: number, b: number): boolean {
   switch (op) {
     case 'jeq': return a === b;
     case 'jgt': return a > b;

@@ -12,6 +12,7 @@
 import type { Endian } from '../arch/arch.js';
 import type { Program } from '../bpf/instruction.js';
 import { opcode } from '../bpf/opcodes.js';
+import { alu, test } from '../bpf/interpret.js';
 import { layout } from './data.js';
 import { SECCOMP_DATA_ARCH, SECCOMP_DATA_NR } from './data.js';
 
@@ -138,11 +139,7 @@ export function outcomes(program: Program, endian: Endian, auditArch: number, nr
           if (!('c' in b)) { values.add(0); exact = false; }
         }
         if ('c' in a && 'c' in b) {
-          const av = a.c, bv = b.c;
-          const r = e.op === 'add' ? av + bv : e.op === 'sub' ? av - bv : e.op === 'mul' ? Math.imul(av, bv)
-            : e.op === 'div' ? Math.floor(av / bv) : e.op === 'mod' ? av % bv : e.op === 'and' ? av & bv
-            : e.op === 'or' ? av | bv : e.op === 'xor' ? av ^ bv : e.op === 'lsh' ? av << (bv & 31) : av >>> (bv & 31);
-          next({ ...s, a: { c: r >>> 0 } });
+          next({ ...s, a: { c: alu(e.op, a.c, b.c) } });
         } else if (e.op === 'and' && 'w' in a && a.mask === undefined && 'c' in b) {
           next({ ...s, a: { w: a.w, mask: b.c } });
         } else {
@@ -159,9 +156,7 @@ export function outcomes(program: Program, endian: Endian, auditArch: number, nr
         const tPc = pc + 1 + ins.jt;
         const fPc = pc + 1 + ins.jf;
         if ('c' in a && 'c' in b) {
-          const av = a.c, bv = b.c;
-          const t = e.op === 'jeq' ? av === bv : e.op === 'jgt' ? av > bv : e.op === 'jge' ? av >= bv : (av & bv) !== 0;
-          next(s, t ? tPc : fPc);
+          next(s, test(e.op, a.c, b.c) ? tPc : fPc);
         } else if ('w' in a && a.mask === undefined && 'c' in b && e.op !== 'jset') {
           const ft = narrow(s.facts, a.w, e.op, b.c, true);
           const ff = narrow(s.facts, a.w, e.op, b.c, false);
