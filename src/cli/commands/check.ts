@@ -7,8 +7,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import type { Arch } from '../../arch/arch.js';
-import { summarise } from '../../seccomp/summary.js';
-import { filterAbis } from '../../seccomp/summary.js';
+import { filterAbis, summarise } from '../../seccomp/summary.js';
 import { hex32 } from '../../bits.js';
 import { formatDiagnostics } from '../../diagnostics/format.js';
 import { loadSource } from '../source.js';
