@@ -116,10 +116,23 @@ export const messages = {
 
 export type MessageId = keyof typeof messages;
 
+const templates = new Map<MessageId, ReadonlyArray<string | { readonly name: string }>>();
+
+/** A message text split once into literal parts and `{name}` placeholders. */
+function template(id: MessageId, text: string): ReadonlyArray<string | { readonly name: string }> {
+  let parts = templates.get(id);
+  if (parts === undefined) {
+    parts = text.split(/\{(\w+)\}/).map((p, i) => (i % 2 === 1 ? { name: p } : p));
+    templates.set(id, parts);
+  }
+  return parts;
+}
+
 /** Builds a Diagnostic from the catalog, filling `{name}` placeholders from `args`. */
 export function diag(id: MessageId, args: Record<string, string | number> = {}, location?: Location): Diagnostic {
   const spec: MessageSpec = messages[id];
-  const message = spec.text.replace(/\{(\w+)\}/g, (_, name: string) => String(args[name] ?? `{${name}}`));
+  let message = '';
+  for (const part of template(id, spec.text)) message += typeof part === 'string' ? part : String(args[part.name] ?? `{${part.name}}`);
   return {
     code: spec.code,
     severity: spec.severity,

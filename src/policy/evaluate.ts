@@ -17,9 +17,16 @@ export function holds(c: WordCondition, data: SeccompData): boolean {
   return r !== c.negate;
 }
 
+/** Per AUDIT_ARCH, the nr bits (x32's 0x40000000) that tell apart ABIs sharing it; absent when none. */
+const AUDIT_NR_BITS: ReadonlyMap<number, number> = (() => {
+  const bits = new Map<number, number>();
+  for (const a of ARCHES) if (a.nrBit !== 0) bits.set(a.auditArch, (bits.get(a.auditArch) ?? 0) | a.nrBit);
+  return bits;
+})();
+
 /** The bit (x32's 0x40000000) that tells apart another ABI sharing this ABI's AUDIT_ARCH; 0 when none. */
 function siblingBit(abi: AbiPolicy): number {
-  return ARCHES.find((a) => a !== abi.arch && a.auditArch === abi.arch.auditArch && a.nrBit !== 0)?.nrBit ?? 0;
+  return abi.arch.nrBit === 0 ? AUDIT_NR_BITS.get(abi.arch.auditArch) ?? 0 : 0;
 }
 
 /**
@@ -30,13 +37,22 @@ function siblingBit(abi: AbiPolicy): number {
  */
 export function abiFor(policy: Policy, data: SeccompData): AbiPolicy | undefined {
   const nr = data.nr >>> 0;
-  const candidates = policy.abis.filter((a) => a.arch.auditArch === data.arch >>> 0);
-  if (candidates.length > 1) return candidates.find((a) => a.arch.nrBit !== 0 && nr >= a.arch.nrBit) ?? candidates.find((a) => a.arch.nrBit === 0);
-  const only = candidates[0];
-  if (!only) return undefined;
-  if (only.arch.nrBit !== 0) return nr >= only.arch.nrBit ? only : undefined;
-  const bit = siblingBit(only);
-  return bit !== 0 && nr >= bit && nr !== 0xffffffff ? undefined : only;
+  const audit = data.arch >>> 0;
+  // The ABIs with this AUDIT_ARCH: the one with an nr bit (x32) and the one without (x86_64).
+  let withBit: AbiPolicy | undefined;
+  let plain: AbiPolicy | undefined;
+  let count = 0;
+  for (const a of policy.abis) {
+    if (a.arch.auditArch !== audit) continue;
+    count++;
+    if (a.arch.nrBit !== 0) withBit ??= a;
+    else plain ??= a;
+  }
+  if (count > 1) return withBit !== undefined && nr >= withBit.arch.nrBit ? withBit : plain;
+  if (withBit !== undefined) return nr >= withBit.arch.nrBit ? withBit : undefined;
+  if (plain === undefined) return undefined;
+  const bit = siblingBit(plain);
+  return bit !== 0 && nr >= bit && nr !== 0xffffffff ? undefined : plain;
 }
 
 export function firstMatch(decisions: readonly Decision[] | undefined, data: SeccompData): Decision | undefined {
@@ -46,10 +62,12 @@ export function firstMatch(decisions: readonly Decision[] | undefined, data: Sec
 /** The stub entry runc's prefix picks for this data (its own dispatch: AUDIT_ARCH, then `jset` on x32's bit). */
 export function stubEntry(stub: EnosysStub, data: SeccompData): { arch: Arch; max: number } | undefined {
   const nr = data.nr >>> 0;
-  const entries = stub.entries.filter((e) => e.arch.auditArch === data.arch >>> 0);
-  const bit = ARCHES.filter((a) => a.auditArch === data.arch >>> 0).reduce((acc, a) => acc | a.nrBit, 0);
-  if (bit === 0) return entries[0];
-  return entries.find((e) => (e.arch.nrBit !== 0) === ((nr & bit) !== 0));
+  const audit = data.arch >>> 0;
+  const bit = AUDIT_NR_BITS.get(audit) ?? 0;
+  for (const e of stub.entries) {
+    if (e.arch.auditArch === audit && (bit === 0 || (e.arch.nrBit !== 0) === ((nr & bit) !== 0))) return e;
+  }
+  return undefined;
 }
 
 /** Does runc's stub answer this call before the filter runs? */

@@ -46,12 +46,16 @@ export function resolveProfile(profile: Profile, target: Target, lens: Lens, loc
   diagnostics.push(...read.diagnostics);
   const model = applyLibseccomp(read.filter);
   for (const o of model.outcomes) {
-    const where = locate(o.origin.pointer);
     if (o.rc !== 0) {
       const id = lens === 'runc' ? 'runcRuleFails' : 'libseccompRuleFails';
-      diagnostics.push(diag(id, { rc: o.rc, errno: errnoText(o.rc), effects: o.effects.map((e) => `${e.arch}: ${e.effect}`).join('; ') || 'refused' }, where));
-    } else {
-      for (const e of o.effects) if (e.effect !== 'added') diagnostics.push(diag('libseccompEffect', { arch: e.arch, effect: e.effect }, where));
+      diagnostics.push(diag(id, { rc: o.rc, errno: errnoText(o.rc), effects: o.effects.map((e) => `${e.arch}: ${e.effect}`).join('; ') || 'refused' }, locate(o.origin.pointer)));
+      continue;
+    }
+    let where: Location | undefined;
+    for (const e of o.effects) {
+      if (e.effect === 'added') continue;
+      where ??= locate(o.origin.pointer);
+      diagnostics.push(diag('libseccompEffect', { arch: e.arch, effect: e.effect }, where));
     }
   }
   const policy: Policy = read.enosysStub ? { ...model.policy, enosysStub: read.enosysStub } : model.policy;

@@ -49,6 +49,7 @@ export type DbEffect =
   | { readonly kind: 'conflict'; readonly conflict: Conflict };
 
 const PRI_CHAIN = 0xffff;
+const NEW: DbEffect = Object.freeze({ kind: 'new' });
 /** __PNR_* numbers are ≤ -10000; any value between the real numbers and -1 sorts the same. */
 const PNR_KEY = 0xffffd8f0;
 
@@ -96,18 +97,17 @@ export class ArchDb {
       else hi = mid;
     }
     const found = this.entries[i];
-    const fresh = (): SysEntry => ({
-      num,
-      key: sysKey(num),
-      priority: (PRI_CHAIN - gen.nodeCnt) >>> 0,
-      chains: gen.chains,
-      nodeCnt: gen.nodeCnt,
-      action: rule.action,
-      actionOrigin: gen.chains === null ? rule.origin : undefined,
-    });
     if (found === undefined || !sameSys(found.num, num)) {
-      this.entries.splice(i, 0, fresh());
-      return { kind: 'new' };
+      this.entries.splice(i, 0, {
+        num,
+        key: sysKey(num),
+        priority: (PRI_CHAIN - gen.nodeCnt) >>> 0,
+        chains: gen.chains,
+        nodeCnt: gen.nodeCnt,
+        action: rule.action,
+        actionOrigin: gen.chains === null ? rule.origin : undefined,
+      });
+      return NEW;
     }
     const s = found;
     const newHead = { v: gen.chains };

@@ -101,20 +101,26 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
   const ctx: ApiContext = { version, defaultAction: filter.defaultAction >>> 0, tskip, native: options.native ?? arches[0] ?? X86_64 };
   const col = new Collection(arches, ctx);
   let fault: LibseccompFilterFault | undefined;
-  filter.rules.forEach((rule, index) => {
+  for (let index = 0; index < filter.rules.length; index++) {
+    const rule = filter.rules[index]!;
     if (fault) {
       outcomes.push({ origin: rule.origin, rc: ELOOP, effects: [{ arch: '*', effect: `never reached: libseccomp hangs at rule ${fault.rule} (${filter.rules[fault.rule!]?.origin.pointer ?? '?'})` }] });
-      return;
+      continue;
     }
     const p = prepare(rule, ctx);
     if (isRefusal(p)) {
       outcomes.push({ origin: rule.origin, rc: p.rc, effects: [{ arch: '*', effect: `${errnoLabel(p.rc)}: ${p.why}` }] });
-      return;
+      continue;
     }
     try {
       const { rc, results } = col.add(p, rule);
       // A refused rule is rolled back everywhere: only the ABIs that refused it say why.
-      const effects = results.flatMap((r, i) => (rc !== 0 && r.rc === 0 ? [] : archEffects(arches[i]!, rule, r).map((effect) => ({ arch: arches[i]!.name, effect }))));
+      const effects: Array<{ arch: string; effect: string }> = [];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (rc !== 0 && r.rc === 0) continue;
+        for (const effect of archEffects(arches[i]!, rule, r)) effects.push({ arch: arches[i]!.name, effect });
+      }
       if (rc !== 0) effects.push({ arch: '*', effect: `${errnoLabel(rc)}: the rule is rolled back on every ABI` });
       outcomes.push({ origin: rule.origin, rc, effects });
     } catch (err) {
@@ -123,7 +129,7 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
       outcomes.push({ origin: rule.origin, rc: ELOOP, effects: [{ arch: '*', effect: `${err.message}: seccomp_rule_add() never returns (the runtime hangs)` }] });
       col.rollback();
     }
-  });
+  }
   const abis: AbiPolicy[] = [];
   const noNrLoad: string[] = [];
   const lower = { defaultAction: ctx.defaultAction, tskip, optimize };

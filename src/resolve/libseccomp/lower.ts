@@ -87,13 +87,11 @@ interface Listed {
 
 /** _sys_sort over the block's databases: the order the dispatch list is built from. */
 function sortedList(dbs: readonly ArchDb[], optimize: 1 | 2): Listed[] {
-  const all: Listed[] = dbs.flatMap((db, i) => db.entries.map((e) => ({ e, db: i })));
-  if (optimize === 2) {
-    // Descending by number, ties in insertion order (primary first).
-    return all.map((l, i) => ({ l, i })).sort((a, b) => b.l.e.key - a.l.e.key || a.i - b.i).map((x) => x.l);
-  }
-  // Stable, highest priority first.
-  return all.map((l, i) => ({ l, i })).sort((a, b) => b.l.e.priority - a.l.e.priority || a.i - b.i).map((x) => x.l);
+  const all: Listed[] = [];
+  for (let i = 0; i < dbs.length; i++) for (const e of dbs[i]!.entries) all.push({ e, db: i });
+  // Array.prototype.sort is stable: ties stay in insertion order (primary ABI first).
+  if (optimize === 2) return all.sort((a, b) => b.e.key - a.e.key); // descending by number
+  return all.sort((a, b) => b.e.priority - a.e.priority); // highest priority first
 }
 
 /** gen_bpf's _get_bintree_levels / empty slots: only the count mod 4 matters here. */
@@ -130,9 +128,9 @@ function winners(list: readonly Listed[], o: LowerOptions): Map<number, Listed> 
 }
 
 /** Does this block lose its `ld nr` (the ledgered libseccomp bug)? */
-export function losesNrLoad(dbs: readonly ArchDb[], o: LowerOptions, guarded: boolean): boolean {
+export function losesNrLoad(dbs: readonly ArchDb[], o: LowerOptions, guarded: boolean, sorted?: readonly Listed[]): boolean {
   if (o.optimize !== 1 || guarded) return false;
-  const head = sortedList(dbs, 1)[0];
+  const head = (sorted ?? sortedList(dbs, 1))[0];
   return head !== undefined && !isEmitted(head.e, o.tskip);
 }
 
@@ -151,9 +149,10 @@ export function lowerBlock(dbs: readonly ArchDb[], o: LowerOptions): BlockResult
   const guarded = dbs.length === 1 && arches[0]!.auditArch === 0xc000003e;
   const maps = arches.map(() => new Map<number, readonly Decision[]>());
   const faults: string[] = [];
-  const noNrLoad = losesNrLoad(dbs, o, guarded);
+  const sorted = sortedList(dbs, o.optimize);
+  const noNrLoad = losesNrLoad(dbs, o, guarded, o.optimize === 1 ? sorted : undefined);
   {
-    for (const [key, l] of winners(sortedList(dbs, o.optimize), o)) {
+    for (const [key, l] of winners(sorted, o)) {
       let decisions: Decision[];
       try {
         decisions = entryDecisions(l.e);
