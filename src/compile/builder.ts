@@ -60,7 +60,7 @@ export class ProgramBuilder {
 
   /** A conditional jump (`code` is BPF_JMP | op | BPF_K/X) to `t` when true, `f` when false. */
   jump(code: number, k: number, t: NodeId, f: NodeId): NodeId {
-    assert(opcode(code)?.effect.kind === 'jmp', `jump: 0x${code.toString(16)} is not a conditional jump`);
+    if (opcode(code)?.effect.kind !== 'jmp') assert(false, `jump: 0x${code.toString(16)} is not a conditional jump`);
     if (t === f) return t;
     const key = `j${code}:${k}:${t}:${f}`;
     const hit = this.memo.get(key);
@@ -96,7 +96,7 @@ export class ProgramBuilder {
       else {
         const jt = n - 1 - tg[0] - pc - 1;
         const jf = n - 1 - tg[1] - pc - 1;
-        assert(jt >= 0 && jt <= 255 && jf >= 0 && jf <= 255, `finish: jump at ${pc} out of range (${jt}, ${jf})`);
+        if (!(jt >= 0 && jt <= 255 && jf >= 0 && jf <= 255)) assert(false, `finish: jump at ${pc} out of range (${jt}, ${jf})`);
         out.push({ ...ins, jt, jf });
       }
     }

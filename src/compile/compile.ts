@@ -57,7 +57,12 @@ function breakpoints(policy: Policy, audit: number): number[] {
 
 function block(b: ProgramBuilder, policy: Policy, audit: number, badArch: NodeId): NodeId {
   const enosys = policy.enosysStub ? b.ret(policy.enosysStub.action) : undefined;
-  const at = (nr: number): SeccompData => ({ nr, arch: audit, instructionPointer: 0n, args: [] });
+  // Only nr varies: one probe, rewritten per number (abiFor and stubAnswers keep no reference).
+  const probe = { nr: 0, arch: audit, instructionPointer: 0n, args: [] as bigint[] };
+  const at = (nr: number): SeccompData => {
+    probe.nr = nr;
+    return probe;
+  };
   const points: Array<{ nr: number; leaf: NodeId }> = [];
   const members = policy.abis.filter((a) => a.arch.auditArch === audit);
   for (const m of members) {
@@ -109,7 +114,7 @@ export function compilePolicy(policy: Policy): Compiled {
     return { stats, diagnostics: [diag('programTooLarge', { count: insns.length, over: insns.length - BPF_MAXINSNS, costly })] };
   }
   const checked = validate(insns);
-  assert(checked.value, `compile produced a program the kernel refuses: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!checked.value) assert(false, `compile produced a program the kernel refuses: ${checked.diagnostics.map((d) => d.message).join('; ')}`);
   return { program: checked.value, stats, diagnostics: [] };
 }
 

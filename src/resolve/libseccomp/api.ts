@@ -99,7 +99,8 @@ export class Collection {
   }
 
   private addAll(dbs: readonly ArchDb[], p: Prepared, rule: ApiRule): ArchResult[] {
-    return dbs.map((db) => archRuleAdd(db, this.ctx.native, p.native, { action: rule.action, origin: rule.origin, args: p.args, strict: false }));
+    const archRule = { action: rule.action, origin: rule.origin, args: p.args, strict: false };
+    return dbs.map((db) => archRuleAdd(db, this.ctx.native, p.native, archRule));
   }
 
   /** db_col_rule_add: every ABI in order; the first non-zero rc wins and rolls every ABI back. */

@@ -101,6 +101,8 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
   const ctx: ApiContext = { version, defaultAction: filter.defaultAction >>> 0, tskip, native: options.native ?? arches[0] ?? X86_64 };
   const col = new Collection(arches, ctx);
   let fault: LibseccompFilterFault | undefined;
+  // The effect of most rules on most ABIs, shared (outcomes are read-only).
+  const added = arches.map((a) => Object.freeze({ arch: a.name, effect: 'added' }));
   for (let index = 0; index < filter.rules.length; index++) {
     const rule = filter.rules[index]!;
     if (fault) {
@@ -119,7 +121,7 @@ export function applyLibseccomp(filter: ApiFilter, options: LibseccompOptions = 
       for (let i = 0; i < results.length; i++) {
         const r = results[i]!;
         if (rc !== 0 && r.rc === 0) continue;
-        for (const effect of archEffects(arches[i]!, rule, r)) effects.push({ arch: arches[i]!.name, effect });
+        for (const effect of archEffects(arches[i]!, rule, r)) effects.push(effect === 'added' ? added[i]! : { arch: arches[i]!.name, effect });
       }
       if (rc !== 0) effects.push({ arch: '*', effect: `${errnoLabel(rc)}: the rule is rolled back on every ABI` });
       outcomes.push({ origin: rule.origin, rc, effects });

@@ -71,10 +71,12 @@ function widthNotes(rule: ApiRule, arch: Arch): string[] {
   return notes;
 }
 
+const ADDED: readonly string[] = Object.freeze(['added']);
+
 /** The effects of one rule on one ABI. */
-export function archEffects(arch: Arch, rule: ApiRule, r: ArchResult): string[] {
+export function archEffects(arch: Arch, rule: ApiRule, r: ArchResult): readonly string[] {
   // The common case, an unconditional rule on a syscall new to the ABI: nothing to say.
-  if (r.rc === 0 && rule.args.length === 0 && r.steps.length === 1 && r.steps[0]!.effect.kind === 'new' && !('absent' in r && r.absent === true)) return ['added'];
+  if (r.rc === 0 && rule.args.length === 0 && r.steps.length === 1 && r.steps[0]!.effect.kind === 'new' && !('absent' in r && r.absent === true)) return ADDED;
   if (r.rc !== 0 && r.steps.length === 0) return [`${errnoLabel(r.rc)}: ${'why' in r ? r.why : 'refused'}`];
   const out: string[] = [];
   const absentDirect = r.rc === 0 && 'absent' in r && r.absent === true;
