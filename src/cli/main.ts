@@ -22,6 +22,7 @@ export interface CommandModule {
 const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promise<CommandModule> }> = [
   { name: 'compile', summary: 'compile a Docker/OCI profile to the filter runc + libseccomp would load', load: () => import('./commands/compile.js') },
   { name: 'check', summary: 'the main job: a profile or filter per ABI — allowed, denied, argument-dependent syscalls, and what the runtime changes', load: () => import('./commands/check.js') },
+  { name: 'lint', summary: 'find the holes in a profile or filter, each with a witness call; text, JSON or SARIF', load: () => import('./commands/lint.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
   { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },

@@ -13,6 +13,7 @@ import type { Policy } from '../policy/policy.js';
 import { DOCKER_DEFAULT_NAME, DOCKER_DEFAULT_PROFILE } from '../profile/defaults.gen.js';
 import { profileLocation } from '../profile/position.js';
 import { parseProfile } from '../profile/parse.js';
+import type { Profile } from '../profile/types.js';
 import { resolveProfile, type Resolution } from '../resolve/resolve.js';
 import { readFilter } from './filter-input.js';
 import { describeFsError, type Host } from './host.js';
@@ -26,6 +27,8 @@ export interface Source {
   /** The ABIs of a compiled profile, in arch-check order. */
   readonly arches?: readonly Arch[];
   readonly policy?: Policy;
+  /** The parsed profile (profiles only). */
+  readonly profile?: Profile;
   readonly resolution?: Resolution;
   readonly stats?: CompileStats;
   readonly diagnostics: readonly Diagnostic[];
@@ -58,12 +61,12 @@ export function compileProfileText(text: string, name: string, target: ParsedTar
   }, target.lens, where);
   diagnostics.push(...resolution.diagnostics);
   const policy = resolution.policy;
-  if (!policy || hasErrors(diagnostics)) return { name, kind: 'profile', endian: 'little', resolution, diagnostics };
+  if (!policy || hasErrors(diagnostics)) return { name, kind: 'profile', endian: 'little', profile, resolution, diagnostics };
   const compiled = compilePolicy(policy);
   diagnostics.push(...compiled.diagnostics);
   const endian = policy.abis[0]?.arch.endian ?? 'little';
   return {
-    name, kind: 'profile', endian, arches: policy.abis.map((a) => a.arch), policy, resolution, stats: compiled.stats, diagnostics,
+    name, kind: 'profile', endian, arches: policy.abis.map((a) => a.arch), policy, profile, resolution, stats: compiled.stats, diagnostics,
     ...(compiled.program ? { program: compiled.program } : {}),
   };
 }

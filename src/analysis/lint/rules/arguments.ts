@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// The rules about how argument conditions are read and enforced: truncated 32-bit arguments, the
+// socketcall/ipc companions, runtime drops and OR-splits, pointer comparisons.
+
+import type { LintRule } from '../types.js';
+
+export const ARGUMENT_RULES: readonly LintRule[] = [];
