@@ -43,7 +43,7 @@ export function register(parent: Command, ctx: CommandContext): void {
     .action((file: string | undefined, opts: LintOptions) => {
       const { host } = ctx;
       const format = opts.format ?? 'text';
-      const json = format !== 'text';
+      const json = format === 'json' || format === 'sarif';
       const bad = [];
       if (!(FORMATS as readonly string[]).includes(format)) bad.push(diag('usage', { reason: `--format ${format}: use text, json or sarif` }, { kind: 'argument', name: '--format' }));
       const severity = (opts.severity ?? 'warning') as Severity;
