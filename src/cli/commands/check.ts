@@ -13,6 +13,9 @@ import { formatDiagnostics } from '../../diagnostics/format.js';
 import { loadSource } from '../source.js';
 import { addTargetOptions, hostArch, parseTarget, type TargetOptions } from '../target.js';
 import { EXIT_BAD_INPUT, printJson, stopOnErrors } from '../output.js';
+import { lint } from '../../analysis/lint/engine.js';
+import { tally } from '../../analysis/lint/format.js';
+import { lintSubject } from '../lint-subject.js';
 
 export function register(parent: Command, ctx: CommandContext): void {
   addTargetOptions(parent
@@ -38,6 +41,9 @@ export function register(parent: Command, ctx: CommandContext): void {
         notes.push(`the filter never tests seccomp_data.arch: every ABI gets the same numbers-only treatment${h ? `; summarised for this machine (${h.name})` : ''}`);
       }
       const summary = summarise(src.program, arches);
+      const subject = lintSubject(src, target, host);
+      const findings = subject ? lint(subject).findings : [];
+      const lintShown = findings.filter((f) => opts.verbose || f.severity !== 'info');
       const shownDiagnostics = src.diagnostics.filter((d) => opts.verbose || d.severity !== 'info');
       if (json) {
         printJson(host, {
@@ -54,6 +60,7 @@ export function register(parent: Command, ctx: CommandContext): void {
           })),
           notes,
           diagnostics: src.diagnostics,
+          lint: { summary: tally(findings), findings },
         });
         return;
       }
@@ -71,6 +78,9 @@ export function register(parent: Command, ctx: CommandContext): void {
       }
       out.push('', `other ABIs: ${summary.otherArch}`);
       for (const n of notes) out.push(`note: ${n}`);
+      out.push('', `lint: ${tally(findings)}${lintShown.length ? '' : ' (syscage lint --severity info lists them)'}`);
+      for (const f of lintShown) out.push(`  ${f.severity.padEnd(7)} ${f.rule}: ${f.message}${f.witness ? `\n            witness: ${f.witness.text}` : ''}`);
+      if (lintShown.length) out.push('  (syscage lint shows locations and fixes)');
       if (shownDiagnostics.length) out.push('', `${shownDiagnostics.length} diagnostic${shownDiagnostics.length === 1 ? '' : 's'}:`);
       host.stdout(out.join('\n') + '\n');
       if (shownDiagnostics.length) host.stdout(formatDiagnostics(shownDiagnostics, src.name) + '\n');
