@@ -37,18 +37,21 @@ export function kernelUnavailable(): string | undefined {
 
 /**
  * Registers the "kernel unavailable" outcome: a failing test when CI is set, else a loud skip.
- * Returns true when the suites can run.
+ * Returns true when the suites can run. Other kernel suites pass their own reason and name.
  */
-export function requireKernel(t: { it: (name: string, fn: () => void) => void; skip: (name: string) => void }): boolean {
-  const reason = kernelUnavailable();
+export function requireKernel(
+  t: { it: (name: string, fn: () => void) => void; skip: (name: string) => void },
+  reason: string | undefined = kernelUnavailable(),
+  suite = 'kernel differential suite',
+): boolean {
   if (reason === undefined) return true;
   if (process.env['CI']) {
     t.it('seccomp(2) is usable (CI requires the kernel suites)', () => {
-      throw new Error(`kernel differential suite cannot run: ${reason}`);
+      throw new Error(`${suite} cannot run: ${reason}`);
     });
   } else {
-    console.warn(`\n*** SKIPPING the kernel differential suite: ${reason} (set CI=1 to make this a failure) ***\n`);
-    t.skip(`kernel differential suite (skipped: ${reason})`);
+    console.warn(`\n*** SKIPPING the ${suite}: ${reason} (set CI=1 to make this a failure) ***\n`);
+    t.skip(`${suite} (skipped: ${reason})`);
   }
   return false;
 }
