@@ -11,7 +11,7 @@
 //   - the stale accumulator (below): libseccomp's program itself, with A as intended, gives
 //     syscage's verdict.
 //
-// Ledger "libseccomp-stale-accumulator-on-sibling-jump": gen_bpf tracks what the accumulator holds
+// Ledger "libseccomp-stale-accumulator-after-sibling-fallthrough": gen_bpf tracks what the accumulator holds
 // and omits a `ld` when the word is already loaded. When a rule's chain fails inside a deeper
 // level (e.g. the low-word test of a 64-bit LT) and jumps to the next sibling node of the level
 // above (another rule's high-word test on the same argument), that sibling's code was generated
@@ -141,10 +141,10 @@ export function verdictsWithIntendedAccumulator(program: Program, endian: Endian
 /** Ledger ids the suite relies on (./known-differences.json); the suite checks that each exists. */
 export const LEDGER = {
   unknownNames: 'libseccomp-2.5.4-unknown-syscall-names',
-  ghsa: 'libseccomp-2.5.4-ghsa-4q85-merge',
+  ghsa: 'libseccomp-ghsa-4q85-33p6-j5g6',
   noNrLoad: 'libseccomp-no-nr-load-when-top-syscall-absent',
   table: 'libseccomp-2.5.4-syscall-table-differences',
-  staleAcc: 'libseccomp-stale-accumulator-on-sibling-jump',
+  staleAcc: 'libseccomp-stale-accumulator-after-sibling-fallthrough',
   beRetCopy: 'libseccomp-be-long-jump-ret-copy',
 } as const;
 export type LedgerId = (typeof LEDGER)[keyof typeof LEDGER];
