@@ -6,24 +6,22 @@
 // Decoded in the target's byte order, such a `ret` returns garbage (ALLOW 0x7fff0000 reads as
 // 0x0000ff7f, i.e. KILL_THREAD).
 //
-// The repair is unambiguous: a `ret #k` is repaired only when byte-swapping k gives a valid
-// action value that some other `ret` of the program returns, and k itself is not such a value.
-// Everything else is left alone. Test-side only: syscage never emits or accepts this on its own.
+// The repair needs what the filter can return: its rules' actions, its default and its bad-arch
+// action. A `ret #k` whose k is none of them while bswap32(k) is one is such a copy; everything
+// else is left alone. Knowing the actions is what makes this unambiguous: some actions are each
+// other's byte swaps as values (TRACE(768) = 0x7ff00300 and TRAP(0xf07f) = 0x0003f07f), and a
+// repair that only looks at the program would "repair" a genuine `ret` of one of them.
+// Test-side only: syscage never emits or accepts this on its own.
 
 import type { Instruction } from '../../src/bpf/instruction.js';
 import { BPF_K, BPF_RET } from '../../src/bpf/opcodes.js';
-import { actionSpec, decodeAction } from '../../src/seccomp/action.js';
 
 const RET_K = BPF_RET | BPF_K;
+/** libseccomp's bad-arch action when the filter sets none: SCMP_ACT_KILL_THREAD. */
+const DEFAULT_BAD_ARCH = 0;
 
 export function bswap32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
-}
-
-/** A value libseccomp could emit as an action: known action bits, data only where it means something. */
-export function isActionValue(v: number): boolean {
-  const a = decodeAction(v);
-  return a.known && (actionSpec(a.kind).hasData || a.data === 0);
 }
 
 export interface Repair {
@@ -32,17 +30,17 @@ export interface Repair {
   readonly repaired: readonly number[];
 }
 
-export function repairSwappedRets(program: readonly Instruction[]): Repair {
-  const count = new Map<number, number>();
-  for (const ins of program) if (ins.code === RET_K) count.set(ins.k, (count.get(ins.k) ?? 0) + 1);
-  const elsewhere = (v: number, self: number): boolean => (count.get(v) ?? 0) - (v === self ? 1 : 0) > 0;
+/** Every value a libseccomp filter with these actions can return (bad-arch KILL_THREAD unless given). */
+export function filterActions(defaultAction: number, ruleActions: readonly number[], badArchAction = DEFAULT_BAD_ARCH): Set<number> {
+  return new Set([defaultAction >>> 0, badArchAction >>> 0, ...ruleActions.map((a) => a >>> 0)]);
+}
+
+export function repairSwappedRets(program: readonly Instruction[], actions: ReadonlySet<number>): Repair {
   const repaired: number[] = [];
   const out = program.map((ins, pc) => {
-    if (ins.code !== RET_K) return ins;
+    if (ins.code !== RET_K || actions.has(ins.k >>> 0)) return ins;
     const swapped = bswap32(ins.k);
-    if (swapped === ins.k) return ins;
-    const ownValid = isActionValue(ins.k) && elsewhere(ins.k, ins.k);
-    if (ownValid || !isActionValue(swapped) || !elsewhere(swapped, ins.k)) return ins;
+    if (!actions.has(swapped)) return ins;
     repaired.push(pc);
     return { ...ins, k: swapped };
   });

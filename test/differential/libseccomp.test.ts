@@ -22,7 +22,7 @@ import { simulate } from '../../src/seccomp/simulate.js';
 import { exportFilter, formatVersion, loadLibseccomp } from '../../src/linux/libseccomp.js';
 import { buildModel, evaluate, nameFact, nativeRoundTrips } from './libseccomp-oracle.js';
 import { genFilter, namePool, queries, Rng, type GenFilter, type GenOptions } from './libseccomp-gen.js';
-import { repairSwappedRets } from './libseccomp-repair.js';
+import { filterActions, repairSwappedRets } from './libseccomp-repair.js';
 
 // SYSCAGE_LIBSECCOMP: another libseccomp to compare against (a path), or a missing one to see the skip.
 const status = loadLibseccomp(process.env.SYSCAGE_LIBSECCOMP);
@@ -105,7 +105,7 @@ function checkFilter(g: GenFilter, rng: Rng): string[] {
   stats.instructions += raw.length;
   if (raw.length > 256) stats.longPrograms++;
   // Trap 1: only big-endian exports with long jumps can carry host-order `ret` copies.
-  const { program: repaired, repaired: fixedAt } = repairSwappedRets(raw);
+  const { program: repaired, repaired: fixedAt } = repairSwappedRets(raw, filterActions(g.defaultAction, g.rules.map((r) => r.action), g.badArch));
   if (fixedAt.length > 0) {
     if (endian === 'little') fail(`repair fired on a little-endian filter at pc ${fixedAt.join(',')}`);
     if (raw.length <= 256) fail(`repair fired on a ${raw.length}-instruction filter (no jump can be long) at pc ${fixedAt.join(',')}`);

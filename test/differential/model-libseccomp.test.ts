@@ -27,7 +27,7 @@ import { simulate } from '../../src/seccomp/simulate.js';
 import { formatVersion, loadLibseccomp } from '../../src/linux/libseccomp.js';
 import { namePool, Rng } from './libseccomp-gen.js';
 import { nameFact, nativeRoundTrips } from './libseccomp-oracle.js';
-import { repairSwappedRets } from './libseccomp-repair.js';
+import { filterActions, repairSwappedRets } from './libseccomp-repair.js';
 import { Oracle, type Answer } from './model-harness.js';
 import { genCase, queries, wire, type GenCase } from './model-gen.js';
 
@@ -120,13 +120,13 @@ function prepare(c: GenCase, sent: GenCase, m1: LibseccompModel, selfCheck: bool
   return selfCheck ? { ...base, repaired: applyLibseccomp(sent.filter, { version: '2.5', optimize: 1, native: X86_64, lowering: 'layout' }) } : base;
 }
 
-function program(a: Answer, endian: 'little' | 'big'): ReturnType<typeof validate>['value'] | string {
+function program(a: Answer, endian: 'little' | 'big', actions: ReadonlySet<number>): ReturnType<typeof validate>['value'] | string {
   if (a === 'hung') return 'libseccomp hung (the model did not predict it)';
   if (!a.ok) return `export failed at ${a.stage}: ${a.message}`;
   const raw = decode(new Uint8Array(Buffer.from(a.b64!, 'base64')), endian).value;
   if (!raw) return 'undecodable export';
   stats.instructions += raw.length;
-  const { program: fixed, repaired } = repairSwappedRets(raw);
+  const { program: fixed, repaired } = repairSwappedRets(raw, actions);
   stats.repairs += repaired.length;
   return validate(fixed).value ?? 'libseccomp program fails validate()';
 }
@@ -135,7 +135,8 @@ function check(p: Prepared, answers: Record<1 | 2, Answer>, rng: Rng): string[] 
   const fail: string[] = [];
   const say = (m: string): void => void fail.push(`${m}\n    filter: ${show(p.sent)}`);
   const endian = p.c.filter.arches[0]!.endian;
-  const progs = { 1: program(answers[1], endian), 2: program(answers[2], endian) };
+  const actions = filterActions(p.sent.filter.defaultAction, p.sent.filter.rules.map((r) => r.action), p.sent.filter.attrs.badArchAction);
+  const progs = { 1: program(answers[1], endian, actions), 2: program(answers[2], endian, actions) };
   for (const o of [1, 2] as const) {
     const a = answers[o];
     if (typeof progs[o] === 'string') return [`optimize ${o}: ${progs[o] as string}\n    filter: ${show(p.sent)}`];

@@ -245,22 +245,3 @@ export function explain(e: Explainer, policy: Policy, lib: Program, endian: Endi
   return undefined;
 }
 
-/**
- * Trap 1 (ledger "libseccomp-be-long-jump-ret-copy"), repaired with what the filter can return:
- * a `ret #k` whose k is none of the filter's actions (its rules', its default, its bad-arch
- * action) while bswap32(k) is one, is one of libseccomp's byte-swapped copies. Knowing the
- * actions makes the repair unambiguous where ./libseccomp-repair.ts's program-only heuristic is
- * not: some actions are each other's byte swaps as values (TRACE(768) = 0x7ff00300 and
- * TRAP(0xf07f) = 0x0003f07f), and that heuristic then "repairs" the genuine `ret` too.
- */
-export function repairWithActions(program: readonly Instruction[], actions: ReadonlySet<number>): { program: Instruction[]; repaired: number[] } {
-  const repaired: number[] = [];
-  const out = program.map((ins, pc) => {
-    if (ins.code !== (BPF_RET | BPF_K) || actions.has(ins.k >>> 0)) return ins;
-    const swapped = bswap32(ins.k);
-    if (!actions.has(swapped)) return ins;
-    repaired.push(pc);
-    return { ...ins, k: swapped };
-  });
-  return { program: out, repaired };
-}

@@ -32,10 +32,10 @@ import { formatAction } from '../../src/seccomp/action.js';
 import type { SeccompData } from '../../src/seccomp/data.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { Rng } from './libseccomp-gen.js';
-import { repairSwappedRets } from './libseccomp-repair.js';
+import { filterActions, repairSwappedRets } from './libseccomp-repair.js';
 import { genProfile, HOSTS } from './profiles-gen.js';
 import { decisionSpace } from './profiles-space.js';
-import { explain, LEDGER, makeExplainer, repairWithActions, type Explainer, type LedgerId } from './profiles-explain.js';
+import { explain, LEDGER, makeExplainer, type Explainer, type LedgerId } from './profiles-explain.js';
 
 const status = loadLibseccomp(process.env['SYSCAGE_LIBSECCOMP']);
 const seed = process.env['SYSCAGE_SEED'] !== undefined ? Number(process.env['SYSCAGE_SEED']) >>> 0 : (Math.random() * 0x1_0000_0000) >>> 0;
@@ -76,14 +76,13 @@ interface Stats {
   instructions: { ours: number; theirs: number };
   repairs: number;
   /** Programs where ./libseccomp-repair.ts's heuristic and the action-aware repair disagree. */
-  repairDisagreements: string[];
   ledgered: Map<LedgerId, number>;
   ledgeredRc: Map<LedgerId, number>;
   ledgeredCases: Map<LedgerId, Set<string>>;
 }
 const stats: Stats = {
   cases: 0, realProfiles: 0, randomProfiles: 0, refusedByParser: [], refusedByResolution: new Map(), runcRefuses: 0, notExported: [], checks: 0, argChecks: 0, stubbed: 0,
-  rcChecks: 0, optimize2: 0, instructions: { ours: 0, theirs: 0 }, repairs: 0, repairDisagreements: [], ledgered: new Map(), ledgeredRc: new Map(), ledgeredCases: new Map(),
+  rcChecks: 0, optimize2: 0, instructions: { ours: 0, theirs: 0 }, repairs: 0, ledgered: new Map(), ledgeredRc: new Map(), ledgeredCases: new Map(),
 };
 const started = Date.now();
 
@@ -157,12 +156,9 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
     fail('libseccomp bytes do not decode');
     return { failures, ledgered };
   }
-  const actions = new Set<number>([filter.defaultAction >>> 0, (filter.attrs.badArchAction ?? 0) >>> 0, ...filter.rules.map((r) => r.action >>> 0)]);
-  const { program: repaired, repaired: fixed } = repairWithActions(raw, actions);
+  const actions = filterActions(filter.defaultAction, filter.rules.map((r) => r.action), filter.attrs.badArchAction);
+  const { program: repaired, repaired: fixed } = repairSwappedRets(raw, actions);
   if (fixed.length > 0 && (endian === 'little' || raw.length <= 256)) fail(`trap-1 repair fired on a ${endian}-endian ${raw.length}-instruction program`);
-  // The program-only heuristic must agree wherever it is unambiguous; where it is not, count it.
-  const heuristic = repairSwappedRets(raw).repaired;
-  if (heuristic.join() !== fixed.join()) stats.repairDisagreements.push(`${label}: repairSwappedRets rewrites pcs ${heuristic.filter((pc) => !fixed.includes(pc)).join(',') || '-'} that are genuine, misses ${fixed.filter((pc) => !heuristic.includes(pc)).join(',') || '-'}`);
   stats.repairs += fixed.length;
   if (fixed.length > 0) count(stats.ledgeredRc, LEDGER.beRetCopy, label, ledgered);
   const lib = validate(repaired).value;
@@ -358,7 +354,6 @@ if (!status.available) {
         `${stats.optimize2} exports with optimize 2, ${stats.repairs} trap-1 repairs, instructions syscage/libseccomp ${stats.instructions.ours}/${stats.instructions.theirs}, ${secs}s`,
     );
     console.log(`[profiles differential] ledgered differences:\n  ${ledgered.join('\n  ')}`);
-    if (stats.repairDisagreements.length > 0) console.log(`[profiles differential] libseccomp-repair.ts's heuristic differs from the action-aware repair in ${stats.repairDisagreements.length} programs, e.g. ${stats.repairDisagreements.slice(0, 3).join('; ')}`);
     console.log(`[profiles differential] refused by the parser (not Docker/OCI profiles): ${stats.refusedByParser.join(', ') || 'none'}; refused by Docker resolution: ${[...stats.refusedByResolution].map(([c, n]) => `${n}× ${c}`).join(', ') || 'none'}; cases runc would refuse to start (a rule add fails; compared anyway): ${stats.runcRefuses}; not exported (model says libseccomp hangs): ${stats.notExported.length ? stats.notExported.join('; ') : 'none'}`);
   });
 }
