@@ -208,7 +208,7 @@ export function resolveDocker(profile: Profile, target: DockerTarget): { value?:
     defaultAction,
     arches,
     rules,
-    flags: profile.flags ?? [],
+    ...(profile.flags !== undefined ? { flags: profile.flags } : {}),
     ...(profile.listenerPath !== undefined ? { listenerPath: profile.listenerPath } : {}),
     ...(profile.listenerMetadata !== undefined ? { listenerMetadata: profile.listenerMetadata } : {}),
   };

@@ -6,7 +6,8 @@
 //   - a rule whose action equals the default is skipped (ERRNO compares the errno too);
 //   - a name libseccomp does not know (numbers written as names included) is skipped;
 //   - several conditions on one argument index make runc add each condition as its own rule (OR);
-//   - NOTIFY as the default action, or on `write`, is refused;
+//   - NOTIFY as the default action, or on `write`, is refused; so is an architecture or a filter
+//     flag runc does not know (libcontainer/seccomp/config.go `archs`, seccomp_linux.go setFlag);
 //   - unless the default action is ALLOW, LOG or TRACE, the stub answers numbers above the
 //     largest syscall the profile names with ERRNO(ENOSYS), per ABI (its `defaultErrnoRet ==
 //     ENOSYS` exemption compares an errno with an action value, so it never applies).
@@ -23,8 +24,25 @@ import { errnoNumber } from '../kernel/errno.js';
 export interface LensResult {
   readonly filter: ApiFilter;
   readonly enosysStub?: EnosysStub;
+  /**
+   * The SECCOMP_FILTER_FLAG_* names seccomp(2) gets when the filter is installed: the profile's
+   * (TSYNC is recognised and ignored by runc, which always syncs threads through libseccomp-golang),
+   * or SPEC_ALLOW when the profile has no `flags` at all (runc's specconv default, where the
+   * kernel supports it).
+   */
+  readonly installFlags: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** The architectures runc converts (libcontainer/seccomp/config.go `archs`); any other one fails SetupSeccomp. */
+const RUNC_ARCHES: ReadonlySet<string> = new Set([
+  'SCMP_ARCH_X86', 'SCMP_ARCH_X86_64', 'SCMP_ARCH_X32', 'SCMP_ARCH_ARM', 'SCMP_ARCH_AARCH64', 'SCMP_ARCH_MIPS',
+  'SCMP_ARCH_MIPS64', 'SCMP_ARCH_MIPS64N32', 'SCMP_ARCH_MIPSEL', 'SCMP_ARCH_MIPSEL64', 'SCMP_ARCH_MIPSEL64N32',
+  'SCMP_ARCH_PPC', 'SCMP_ARCH_PPC64', 'SCMP_ARCH_PPC64LE', 'SCMP_ARCH_RISCV64', 'SCMP_ARCH_S390', 'SCMP_ARCH_S390X',
+  'SCMP_ARCH_LOONGARCH64',
+]);
+/** The filter flags runc's setFlag accepts; any other is "not known to runc". */
+const RUNC_FLAGS: ReadonlySet<string> = new Set(['SECCOMP_FILTER_FLAG_TSYNC', 'SECCOMP_FILTER_FLAG_LOG', 'SECCOMP_FILTER_FLAG_SPEC_ALLOW']);
 
 const at = (pointer: string) => ({ kind: 'text', pointer, line: 0, column: 0 }) as const;
 
@@ -64,6 +82,10 @@ export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => 
   const known = knownSyscallNames();
   const defaultAction = profile.defaultAction;
   if (decodeAction(defaultAction).kind === 'USER_NOTIF') diagnostics.push(diag('runcNotifyDefault', {}, locate('/defaultAction')));
+  for (const arch of profile.arches) if (!RUNC_ARCHES.has(arch.scmpName)) diagnostics.push(diag('runcUnknownArch', { arch: arch.scmpName }, locate('/architectures')));
+  (profile.flags ?? []).forEach((flag, i) => {
+    if (!RUNC_FLAGS.has(flag)) diagnostics.push(diag('runcUnknownFlag', { flag }, locate(`/flags/${i}`)));
+  });
   for (const r of profile.rules) {
     if (r.action === defaultAction) {
       diagnostics.push(diag('runcDropsDefaultRule', { action: formatAction(r.action), names: r.names.join(', ') }, locate(r.pointer)));
@@ -89,9 +111,11 @@ export function runcLens(profile: ResolvedProfile, locate: (pointer: string) => 
   const native = profile.arches[0];
   const enosys = encodeAction('ERRNO', (native && errnoNumber(native, 'ENOSYS')) ?? 38);
   const stub = stubFor(profile, enosys);
+  const installFlags = profile.flags === undefined ? ['SECCOMP_FILTER_FLAG_SPEC_ALLOW'] : profile.flags.filter((f) => RUNC_FLAGS.has(f) && f !== 'SECCOMP_FILTER_FLAG_TSYNC');
   return {
     filter: { defaultAction, arches: profile.arches, rules, attrs: {} },
     ...(stub ? { enosysStub: stub } : {}),
+    installFlags,
     diagnostics,
   };
 }
@@ -105,6 +129,6 @@ export function libseccompLens(profile: ResolvedProfile): LensResult {
       rules.push({ action: r.action, syscall, args: apiArgs(r), origin: { pointer: r.pointer } });
     }
   }
-  return { filter: { defaultAction: profile.defaultAction, arches: profile.arches, rules, attrs: {} }, diagnostics: [] };
+  return { filter: { defaultAction: profile.defaultAction, arches: profile.arches, rules, attrs: {} }, installFlags: profile.flags ?? [], diagnostics: [] };
 }
 

@@ -39,8 +39,11 @@ export interface ResolvedProfile {
   /** Native first, then the profile's order; one byte order. */
   readonly arches: readonly Arch[];
   readonly rules: readonly ProfileRule[];
-  /** SECCOMP_FILTER_FLAG_* names from the profile (`SECCOMP_FILTER_FLAG_LOG`…). */
-  readonly flags: readonly string[];
+  /**
+   * SECCOMP_FILTER_FLAG_* names from the profile (`SECCOMP_FILTER_FLAG_LOG`…); absent when the
+   * profile has no `flags` at all (runc then sets SPEC_ALLOW where supported), `[]` when empty.
+   */
+  readonly flags?: readonly string[];
   readonly listenerPath?: string;
   readonly listenerMetadata?: string;
 }
