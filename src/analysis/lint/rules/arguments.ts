@@ -3,5 +3,8 @@
 // socketcall/ipc companions, runtime drops and OR-splits, pointer comparisons.
 
 import type { LintRule } from '../types.js';
+import { intArgHighBits } from './int-arg-high-bits.js';
 
-export const ARGUMENT_RULES: readonly LintRule[] = [];
+export const ARGUMENT_RULES: readonly LintRule[] = [
+  intArgHighBits,
+];
