@@ -4,7 +4,9 @@
 
 import type { LintRule } from '../types.js';
 import { intArgHighBits } from './int-arg-high-bits.js';
+import { multiplexerBypass } from './multiplexer-bypass.js';
 
 export const ARGUMENT_RULES: readonly LintRule[] = [
   intArgHighBits,
+  multiplexerBypass,
 ];

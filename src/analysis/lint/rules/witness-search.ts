@@ -45,6 +45,11 @@ export function divergence(ctx: LintContext, arch: Arch, nr: number, a: readonly
   return undefined;
 }
 
+/** The `ret` a call reaches (for locating a finding in a filter). */
+export function returnPc(ctx: LintContext, arch: Arch, nr: number, args: readonly bigint[]): number | undefined {
+  return simulate(ctx.program, arch.endian, { nr, arch: arch.auditArch, instructionPointer: 0n, args: pad(args) }, { trace: true }).path?.at(-1);
+}
+
 /** Constants the program compares with one half of argument `index`. */
 export function testedConstants(r: Reads, arch: Arch, index: number, half: 'lo' | 'hi'): readonly number[] {
   return [...(r.tests.get(argOffset(index, half, arch.endian))?.constants ?? [])];
