@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The catalog of diagnostics: one entry per message, with a stable code and a template.
 // Codes by stage: SC1xxx profiles, SC2xxx resolve/compile, SC3xxx BPF bytes and validation,
-// SC5xxx command line and targets. Codes are never reused; retired codes stay listed.
+// SC5xxx command line and targets, SC6xxx harden and presets. Codes are never reused; retired codes stay listed.
 
 import type { Diagnostic, Location, Severity } from './diagnostic.js';
 
@@ -103,6 +103,29 @@ export const messages = {
   libseccompRuleFails: { code: 'SC2111', severity: 'warning', text: 'seccomp_rule_add() returns {rc} ({errno}) for this rule, which is not added — {effects}' },
   libseccompEffect: { code: 'SC2112', severity: 'info', text: 'libseccomp on {arch}: {effect}' },
   programTooLarge: { code: 'SC2001', severity: 'error', text: 'the program has {count} instructions, {over} over the kernel\'s limit of 4096; instructions per ABI: {costly}', hint: 'drop ABIs the host cannot run, or merge rules with the same action' },
+
+  // --- SC6xxx: harden and presets. SC60xx what harden changed or left (src/analysis/harden/), SC61xx presets and --fix (src/analysis/presets/, src/cli/)
+  hardenInt32: { code: 'SC6001', severity: 'info', text: '{names}: {conditions} compared all 64 bits of {arg}, which the kernel reads as 32 ({type}); now {count} rule(s) test the low word only (SCMP_CMP_MASKED_EQ), so the upper half {effect}' },
+  hardenInt32Never: { code: 'SC6002', severity: 'info', text: '{names} removed from this rule: {conditions} holds for every upper half of {arg} ({type}) only where the low word is never in range, so the rule let calls through by the upper 32 bits alone, which the kernel ignores' },
+  hardenSameArgAnd: { code: 'SC6003', severity: 'info', text: '{names}: {conditions} test {arg} together, but runc adds each condition as its own rule (OR); now {count} rule(s) on the low word allow the range the conditions meet together' },
+  hardenSameArgSplit: { code: 'SC6004', severity: 'info', text: '{names}: conditions on the same argument are written out as the {count} separate rules runc makes of them (each condition alone, ORed)' },
+  hardenTooManyRules: { code: 'SC6005', severity: 'warning', text: '{names}: {conditions} would need {count} rules on the low word; left as written', hint: 'narrow the condition, or list the allowed values with SCMP_CMP_EQ' },
+  hardenMuxClosed: { code: 'SC6010', severity: 'info', text: '{mux} on {abis} now gets {action}: libseccomp gives {names} companion rules on {mux} without their argument conditions, so {why}; an explicit {mux} rule whose action differs from the default is kept by runc and overrides the companions' },
+  hardenMuxRemoved: { code: 'SC6011', severity: 'info', text: '{mux} removed from this rule: the explicit {mux} rule harden adds answers it' },
+  hardenMuxCannot: { code: 'SC6012', severity: 'warning', text: 'the {mux} path on {abis} stays open: the default action is {action}, and an explicit {mux} rule needs a different action at least as strict (one equal to the default is dropped by runc)', hint: 'use SCMP_ACT_KILL_THREAD or SCMP_ACT_ERRNO as the default, or leave the {abis} ABI out of the profile' },
+  hardenIoUringRemoved: { code: 'SC6020', severity: 'info', text: '{names} removed from this rule: io_uring performs socket, connect, openat and more without a syscall seccomp can see, and the profile restricts {restricted}' },
+  hardenIoUringDenied: { code: 'SC6021', severity: 'info', text: 'io_uring_setup, io_uring_enter and io_uring_register now get {action}: the default action {default} let them through while the profile restricts {restricted}' },
+  hardenNewSyscalls: { code: 'SC6030', severity: 'info', text: '{names} now get ERRNO(ENOSYS) instead of the default {action}: libc and runtimes fall back to the older calls ({fallbacks}) only on ENOSYS' },
+  hardenDefaultEqual: { code: 'SC6040', severity: 'info', text: 'this rule\'s {action} equals the default action, so runc drops it while {names} stay permitted by other rules or libseccomp\'s companions; it now returns {errno}' },
+  hardenDefaultEqualConflict: { code: 'SC6041', severity: 'warning', text: 'this rule\'s {action} equals the default action, so runc drops it, but {names} also have an unconditional rule with another action ({where}): a different errno here would make libseccomp refuse the pair (EEXIST); left as written', hint: 'decide which of the two rules is meant and remove the other' },
+  hardenStepReverted: { code: 'SC6050', severity: 'warning', text: 'harden left out "{step}": {reason}' },
+  hardenUnchanged: { code: 'SC6051', severity: 'info', text: 'nothing to harden for {target}: no bypass harden knows of' },
+  hardenNeedsProfile: { code: 'SC6052', severity: 'error', text: '{file} is a filter: harden rewrites profiles (Docker/OCI JSON)', hint: 'harden the profile the filter was compiled from' },
+  presetUnknown: { code: 'SC6101', severity: 'error', text: 'no preset `{name}`; the presets are {list}', hint: '`syscage init --list` describes them' },
+  presetNeedsSyscalls: { code: 'SC6102', severity: 'error', text: 'the default-deny preset is built from a list of syscalls: give --syscalls a,b,c' },
+  presetUnknownSyscall: { code: 'SC6103', severity: 'error', text: '`{name}` is not a syscall of any ABI{detail}' },
+  presetSyscallsUnused: { code: 'SC6104', severity: 'warning', text: '--syscalls is used only by the default-deny preset; {name} ignores it' },
+  fixNeedsProfile: { code: 'SC6110', severity: 'error', text: '--fix rewrites a profile file: {reason}' },
 
   // --- SC5xxx: command line and targets
   unknownArch: { code: 'SC5001', severity: 'error', text: 'unknown architecture `{name}`', hint: 'use a libseccomp name (x86_64, aarch64, ppc64le…), SCMP_ARCH_*, or a Go name (amd64, arm64…); `syscage arches` lists them' },
