@@ -5,8 +5,14 @@
 import type { LintRule } from '../types.js';
 import { intArgHighBits } from './int-arg-high-bits.js';
 import { multiplexerBypass } from './multiplexer-bypass.js';
+import { pointerArgCompare } from './pointer-arg-compare.js';
+import { ruleDroppedByRuntime } from './rule-dropped-by-runtime.js';
+import { sameArgOrSplit } from './same-arg-or-split.js';
 
 export const ARGUMENT_RULES: readonly LintRule[] = [
   intArgHighBits,
   multiplexerBypass,
+  ruleDroppedByRuntime,
+  sameArgOrSplit,
+  pointerArgCompare,
 ];
