@@ -4,5 +4,16 @@
 // new syscalls get.
 
 import type { LintRule } from '../types.js';
+import { compatAbi } from './compat-abi.js';
+import { fdPassing } from './fd-passing.js';
+import { ioUringBypass } from './io-uring-bypass.js';
+import { missingArch } from './missing-arch.js';
+import { x32Abi } from './x32-abi.js';
 
-export const COVERAGE_RULES: readonly LintRule[] = [];
+export const COVERAGE_RULES: readonly LintRule[] = [
+  ioUringBypass,
+  fdPassing,
+  missingArch,
+  x32Abi,
+  compatAbi,
+];
