@@ -17,7 +17,7 @@ import { join64 } from '../../../bits.js';
 import type { ArgSignature } from '../../../kernel/signatures.js';
 import type { ArgCondition } from '../../../resolve/types.js';
 import { argOffset } from '../../../seccomp/data.js';
-import type { LintContext } from '../context.js';
+import { compareStrictness, type LintContext } from '../context.js';
 import type { LintRule, Report, Witness } from '../types.js';
 import {
   argumentCandidates, argumentVectors, conditionText, dependsOnArguments, readsOf, satisfyingValue, testsArgument,
@@ -34,7 +34,9 @@ function addressWitness(ctx: LintContext, arch: Arch, name: string, bases: reado
     const verdicts = tried.map((v) => verdictOfCall(ctx, { arch, name, args: withArg(base, index, v) }));
     for (let i = 1; i < tried.length; i++) {
       if (verdicts[i] === verdicts[0]) continue;
-      return witnessOf(ctx, { arch, name, args: withArg(base, index, tried[0]!) }, { arch, name, args: withArg(base, index, tried[i]!) }, 'the same data at another address');
+      // The less strict call first: `… → ALLOW, but … → ERRNO(1)`.
+      const [a, b] = compareStrictness(verdicts[i]!, verdicts[0]!) > 0 ? [tried[i]!, tried[0]!] : [tried[0]!, tried[i]!];
+      return witnessOf(ctx, { arch, name, args: withArg(base, index, a) }, { arch, name, args: withArg(base, index, b) }, 'the same data at another address');
     }
   }
   return undefined;
