@@ -29,16 +29,16 @@ const DANGEROUS: readonly Dangerous[] = [
   { names: ['bpf'], severity: 'warning', cap: 'CAP_BPF or CAP_SYS_ADMIN', why: 'loads eBPF programs into the kernel; the verifier has a long record of exploitable bugs' },
   { names: ['ptrace'], severity: 'warning', cap: 'CAP_SYS_PTRACE for other users\' processes', why: 'reads and writes other processes\' memory and registers (before Linux 4.8 it could also step around seccomp)' },
   { names: ['process_vm_readv', 'process_vm_writev'], severity: 'warning', cap: 'CAP_SYS_PTRACE for other users\' processes', why: 'reads or writes another process\'s memory' },
-  { names: ['perf_event_open'], severity: 'warning', cap: 'CAP_PERFMON (or kernel.perf_event_paranoid ≤ 2)', why: 'a large, often exploited kernel interface that also leaks kernel addresses' },
+  { names: ['perf_event_open'], severity: 'warning', cap: 'CAP_PERFMON (or kernel.perf_event_paranoid ≤ 2)', why: 'opens a large, often exploited kernel interface that also leaks kernel addresses' },
   { names: ['userfaultfd'], severity: 'warning', why: 'lets a process stall kernel page faults at will, the usual primitive for winning kernel races' },
-  { names: ['keyctl', 'add_key', 'request_key'], severity: 'warning', why: 'the kernel keyrings are not namespaced: keys are shared with the host' },
+  { names: ['keyctl', 'add_key', 'request_key'], severity: 'warning', why: 'uses the kernel keyrings, which are not namespaced: keys are shared with the host' },
   { names: ['mount', 'umount', 'umount2', 'move_mount', 'open_tree', 'fsopen', 'fsconfig', 'fsmount', 'fspick', 'mount_setattr', 'pivot_root'], severity: 'warning', cap: 'CAP_SYS_ADMIN', why: 'changes the mount table; with the capability, mounts can expose host filesystems' },
   { names: ['unshare', 'setns'], severity: 'warning', why: 'enters or creates namespaces; unprivileged user namespaces open kernel interfaces that normally need root' },
   { names: ['kcmp', 'pidfd_getfd'], severity: 'warning', cap: 'CAP_SYS_PTRACE for other users\' processes', why: 'inspects or steals other processes\' file descriptors' },
   { names: ['fanotify_init'], severity: 'warning', cap: 'CAP_SYS_ADMIN', why: 'watches file access system-wide' },
   { names: ['reboot'], severity: 'warning', cap: 'CAP_SYS_BOOT', why: 'reboots the host outside a PID namespace' },
-  { names: ['swapon', 'swapoff', 'acct', 'quotactl', 'quotactl_fd', 'lookup_dcookie', 'nfsservctl', 'uselib', 'vm86', 'vm86old'], severity: 'info', cap: 'CAP_SYS_ADMIN', why: 'host administration or obsolete interfaces a container does not need' },
-  { names: ['settimeofday', 'stime', 'clock_settime', 'clock_settime64', 'clock_adjtime', 'clock_adjtime64', 'adjtimex'], severity: 'info', cap: 'CAP_SYS_TIME (adjtimex only to change the clock)', why: 'the clock is not namespaced: changing it changes the host\'s time' },
+  { names: ['swapon', 'swapoff', 'acct', 'quotactl', 'quotactl_fd', 'lookup_dcookie', 'nfsservctl', 'uselib', 'vm86', 'vm86old'], severity: 'info', cap: 'CAP_SYS_ADMIN', why: 'administers the host or is an obsolete interface; a container does not need it' },
+  { names: ['settimeofday', 'stime', 'clock_settime', 'clock_settime64', 'clock_adjtime', 'clock_adjtime64', 'adjtimex'], severity: 'info', cap: 'CAP_SYS_TIME', why: 'sets the clock, which is not namespaced: the host\'s time changes too (adjtimex and clock_adjtime only read it without the capability)' },
 ];
 
 export const dangerousAllow: LintRule = {
