@@ -27,7 +27,7 @@ import { blocksText } from './masked-blocks.js';
 import { rulesNaming } from './profile-rules.js';
 import {
   argumentCandidates, argumentVectors, conditionHolds, conditionText, dependsOnArguments, divergence, lowCandidates,
-  readsOf, ruleHolds, testedConstants, testsArgument, verdictOfCall, withArg, witnessOf, wordText,
+  readsOf, runnableAbis, ruleHolds, testedConstants, testsArgument, verdictOfCall, withArg, witnessOf, wordText,
 } from './witness-search.js';
 
 const LOW = 0xffff_ffffn;
@@ -130,7 +130,7 @@ export const intArgHighBits: LintRule = {
   subjects: ['profile', 'filter'],
   check(ctx, report) {
     const groups = new Map<string, { dodge: Dodge; abis: Arch[]; report: Omit<Report, 'args'> }>();
-    for (const arch of ctx.abis) {
+    for (const arch of runnableAbis(ctx)) {
       if (arch.bits !== 64) continue;
       for (const name of syscallNames(arch)) {
         const sig = ctx.signature(arch, name);

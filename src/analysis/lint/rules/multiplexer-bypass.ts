@@ -28,7 +28,7 @@ import { formatAction, permits, type LintContext } from '../context.js';
 import type { CallPath, LintRule, Report } from '../types.js';
 import { rulesNaming } from './profile-rules.js';
 import {
-  argumentCandidates, argumentVectors, dependsOnArguments, readsOf, returnPc, testsArgument, verdictOfCall, witnessOf, wordText,
+  argumentCandidates, argumentVectors, dependsOnArguments, readsOf, runnableAbis, returnPc, testsArgument, verdictOfCall, witnessOf, wordText,
 } from './witness-search.js';
 
 /** A user address to hold the arguments socketcall/ipc read from memory (any mapped page will do). */
@@ -43,7 +43,7 @@ const IPC_PTR = 4;
 function directAbi(ctx: LintContext, arch: Arch, name: string): Arch | undefined {
   if (syscallNumber(arch, name) !== undefined) return arch;
   const host = ctx.host && ctx.abis.includes(ctx.host) ? [ctx.host] : [];
-  return [...host, ...ctx.abis].find((a) => syscallNumber(a, name) !== undefined);
+  return [...host, ...runnableAbis(ctx)].find((a) => syscallNumber(a, name) !== undefined);
 }
 
 function pathOf(ctx: LintContext, arch: Arch): CallPath {
@@ -127,42 +127,48 @@ function compare(ctx: LintContext, arch: Arch, via: Via, name: string, call: num
   });
 }
 
-/** ipc(N | version << 16) runs call N: a verdict that differs from ipc(N)'s is dodged. */
+/** ipc(N | version << 16) runs call N: a verdict that differs from ipc(N)'s is dodged. One finding per ABI, the first call as witness. */
 function versions(ctx: LintContext, arch: Arch, report: (r: Report) => void): void {
   const nr = arch.multiplexers!.ipc;
   const view = ctx.nameOf(arch, nr) === 'ipc' ? ctx.syscall(arch, 'ipc') : undefined;
   if (!view || !dependsOnArguments(view)) return;
   const r = readsOf(ctx, arch, nr);
   const candidates = Array.from({ length: 6 }, (_, j) => (j > 0 && testsArgument(r, arch, j) ? argumentCandidates(r, arch, j) : undefined));
+  const dodged: Array<{ name: string; call: number; version: number; plain: bigint[]; tagged: bigint[] }> = [];
   for (const [name, call] of Object.entries(IPC_CALLS)) {
     const version = ipcVersionRunningSameCall(arch, name);
     if (version === undefined) continue;
-    const tagged = call | (version << 16);
     for (const base of argumentVectors([], candidates, 512)) {
       const plain = [BigInt(call), ...base.slice(1)];
-      const dodged = [BigInt(tagged), ...base.slice(1)];
-      const v0 = verdictOfCall(ctx, { arch, name: 'ipc', args: plain })!;
-      const v1 = verdictOfCall(ctx, { arch, name: 'ipc', args: dodged })!;
-      if (!permits(v1) || permits(v0)) continue;
-      const path = pathOf(ctx, arch);
-      const witness = witnessOf(ctx, { arch, name: 'ipc', args: dodged, path }, { arch, name: 'ipc', args: plain },
-        `the kernel runs ${name} for both: it reads call & 0xffff (${wordText(call)}) and ignores version ${version}`);
-      if (!witness) return;
-      const pointer = ctx.kind === 'profile' ? rulesNaming(ctx, name)[0]?.pointer ?? rulesNaming(ctx, 'ipc')[0]?.pointer : undefined;
-      const pc = ctx.kind === 'filter' ? returnPc(ctx, arch, nr, dodged) : undefined;
-      report({
-        message: 'version',
-        args: { name, arch: arch.name, call: callConstant(name), version, looser: formatAction(v1), stricter: formatAction(v0) },
-        witness,
-        fix: ctx.kind === 'filter'
-          ? `compare ipc's call number as (a0 & 0xffff) == ${call}, not a0 == ${call}`
-          : `add the same rule for \`ipc\` with {"index": 0, "op": "SCMP_CMP_MASKED_EQ", "value": 65535, "valueTwo": ${call}} (the call number without the version bits), or ${fixFor(ctx, arch, 'ipc')}`,
-        ...(pointer !== undefined ? { pointer } : {}),
-        ...(pc !== undefined ? { pc } : {}),
-      });
-      break;
+      const tagged = [BigInt(call | (version << 16)), ...base.slice(1)];
+      if (permits(verdictOfCall(ctx, { arch, name: 'ipc', args: tagged })!) && !permits(verdictOfCall(ctx, { arch, name: 'ipc', args: plain })!)) {
+        dodged.push({ name, call, version, plain, tagged });
+        break;
+      }
     }
   }
+  const first = dodged[0];
+  if (!first) return;
+  const path = pathOf(ctx, arch);
+  const witness = witnessOf(ctx, { arch, name: 'ipc', args: first.tagged, path }, { arch, name: 'ipc', args: first.plain },
+    `the kernel runs ${first.name} for both: it reads call & 0xffff (${wordText(first.call)}) and ignores version ${first.version}`);
+  if (!witness) return;
+  const pointer = ctx.kind === 'profile' ? rulesNaming(ctx, first.name)[0]?.pointer ?? rulesNaming(ctx, 'ipc')[0]?.pointer : undefined;
+  const pc = ctx.kind === 'filter' ? returnPc(ctx, arch, nr, first.tagged) : undefined;
+  const masked = dodged.map((d) => `{"index": 0, "op": "SCMP_CMP_MASKED_EQ", "value": 65535, "valueTwo": ${d.call}}`).join(', ');
+  report({
+    message: 'version',
+    args: {
+      calls: dodged.map((d) => d.name).join(', '), arch: arch.name, example: `ipc(${callConstant(first.name)} | ${first.version} << 16)`,
+      looser: formatAction(witness.verdict), stricter: formatAction(witness.versus!.verdict),
+    },
+    witness,
+    fix: ctx.kind === 'filter'
+      ? 'compare ipc\'s call number as (a0 & 0xffff) == N, not a0 == N'
+      : `add the same rules for \`ipc\` with the call number tested without the version bits (${masked}), or ${fixFor(ctx, arch, 'ipc')}`,
+    ...(pointer !== undefined ? { pointer } : {}),
+    ...(pc !== undefined ? { pc } : {}),
+  });
 }
 
 export const multiplexerBypass: LintRule = {
@@ -173,11 +179,11 @@ export const multiplexerBypass: LintRule = {
   messages: {
     bypass: 'the argument conditions on `{name}` are not enforced through {via}() on {arch}: {via}({call}, …) gets {muxVerdict} while {name}() itself gets {directVerdict} for some arguments{reach}',
     overblock: '{via}({call}, …) on {arch} gets {muxVerdict} where {name}() itself gets {directVerdict}: the rule libseccomp adds on {via} for the conditions on `{name}` cannot see its arguments, so it refuses calls the direct syscall allows',
-    version: 'ipc({call} | {version} << 16) on {arch} gets {looser} while ipc({call}) gets {stricter}: the kernel ignores the version bits and runs {name} for both',
+    version: 'the rules for {calls} on {arch} are dodged through ipc() with version bits: {example} gets {looser} where the plain call number gets {stricter}, and the kernel ignores the version (call >> 16)',
   },
   subjects: ['profile', 'filter'],
   check(ctx, report) {
-    for (const arch of ctx.abis) {
+    for (const arch of runnableAbis(ctx)) {
       if (!arch.multiplexers) continue;
       for (const [via, calls] of FAMILIES) for (const [name, call] of Object.entries(calls)) compare(ctx, arch, via, name, call, report);
       versions(ctx, arch, report);

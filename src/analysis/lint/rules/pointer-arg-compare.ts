@@ -20,7 +20,7 @@ import { argOffset } from '../../../seccomp/data.js';
 import { compareStrictness, type LintContext } from '../context.js';
 import type { LintRule, Report, Witness } from '../types.js';
 import {
-  argumentCandidates, argumentVectors, conditionText, dependsOnArguments, readsOf, satisfyingValue, testsArgument,
+  argumentCandidates, argumentVectors, conditionText, dependsOnArguments, readsOf, runnableAbis, satisfyingValue, testsArgument,
   verdictOfCall, withArg, witnessOf,
 } from './witness-search.js';
 
@@ -50,7 +50,7 @@ function checkProfile(ctx: LintContext, report: (r: Report) => void): void {
     rule.conditions.forEach((c) => {
       const hits: Array<{ arch: Arch; name: string; arg: ArgSignature }> = [];
       for (const name of rule.names) {
-        for (const arch of ctx.abis) {
+        for (const arch of runnableAbis(ctx)) {
           const arg = syscallNumber(arch, name) !== undefined ? ctx.signature(arch, name)?.[c.index] : undefined;
           if (arg?.kind === 'pointer') hits.push({ arch, name, arg });
         }
@@ -80,7 +80,7 @@ function checkProfile(ctx: LintContext, report: (r: Report) => void): void {
 
 function checkFilter(ctx: LintContext, report: (r: Report) => void): void {
   const seen = new Map<string, { report: Report; abis: string[] }>();
-  for (const arch of ctx.abis) {
+  for (const arch of runnableAbis(ctx)) {
     for (const name of syscallNames(arch)) {
       const sig = ctx.signature(arch, name);
       if (!sig?.some((a) => a.kind === 'pointer')) continue;

@@ -20,7 +20,7 @@ import type { ApiRule, ArgCondition, ProfileRule } from '../../../resolve/types.
 import { formatAction, permits, type LintContext } from '../context.js';
 import type { LintRule, Report, Witness } from '../types.js';
 import {
-  argumentCandidates, argumentVectors, conditionText, readsOf, ruleHolds, satisfyingValue, testsArgument, verdictOfCall, withArg, witnessOf,
+  argumentCandidates, argumentVectors, conditionText, readsOf, ruleHolds, runnableAbis, satisfyingValue, testsArgument, verdictOfCall, withArg, witnessOf,
 } from './witness-search.js';
 
 /** The resolve stage's codes this rule reads (src/diagnostics/messages.ts). */
@@ -217,7 +217,8 @@ export const ruleDroppedByRuntime: LintRule = {
   subjects: ['profile'],
   check(ctx, report) {
     for (const item of [...runcItems(ctx), ...libseccompItems(ctx)]) {
-      const judged = item.meant ? judge(ctx, item.meant, item.abis) : undefined;
+      const runnable = runnableAbis(ctx);
+      const judged = item.meant ? judge(ctx, item.meant, item.abis.filter((a) => runnable.includes(a))) : undefined;
       const consequence = judged?.hole
         ? ` — ${judged.witness.syscall} is allowed where the rule meant ${formatAction(item.meant!.action)}`
         : judged ? ` — calls the rule meant to allow get ${formatAction(judged.witness.verdict)}` : '';

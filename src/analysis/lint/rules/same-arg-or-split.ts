@@ -14,7 +14,7 @@ import type { ArgCondition, ProfileRule } from '../../../resolve/types.js';
 import { formatAction, permits, type LintContext } from '../context.js';
 import type { LintRule, Witness } from '../types.js';
 import { blocksText } from './masked-blocks.js';
-import { conditionText, ruleHolds, verdictOfCall, witnessOf } from './witness-search.js';
+import { conditionText, ruleHolds, runnableAbis, verdictOfCall, witnessOf } from './witness-search.js';
 
 /** runc's SC2103 (src/diagnostics/messages.ts runcSplitsSameArg). */
 const RUNC_SPLITS = 'SC2103';
@@ -82,7 +82,7 @@ export const sameArgOrSplit: LintRule = {
       const conds = rule.conditions.filter((c) => c.index === index).map((c) => `\`${conditionText(c)}\``).join(' and ');
       let found: { witness: Witness; arch: Arch; name: string } | undefined;
       search: for (const name of rule.names) {
-        for (const arch of ctx.abis) {
+        for (const arch of runnableAbis(ctx)) {
           if (syscallNumber(arch, name) === undefined) continue;
           const others = (ctx.resolved?.rules ?? []).filter((r) => r !== rule && r.action === rule.action && r.names.includes(name));
           // Calls that fail only conditions on the repeated argument first: they show the range broken.
@@ -99,7 +99,7 @@ export const sameArgOrSplit: LintRule = {
       }
       const what = permits(rule.action) ? `calls the AND would refuse are allowed (${formatAction(rule.action)})` : `calls the AND would let through get ${formatAction(rule.action)}`;
       const name = found?.name ?? rule.names[0] ?? '';
-      const arch = found?.arch ?? ctx.abis[0]!;
+      const arch = found?.arch ?? runnableAbis(ctx)[0]!;
       report({
         message: 'ored',
         args: { conds, names: rule.names.join(', '), what },

@@ -31,6 +31,12 @@ export function readsOf(ctx: LintContext, arch: Arch, nr: number): Reads {
   return r;
 }
 
+/** The subject's ABIs that its host can run: a section for an ABI the machine cannot run is never reached. */
+export function runnableAbis(ctx: LintContext): readonly Arch[] {
+  const runnable = ctx.abis.filter((a) => ctx.hostAbis.includes(a));
+  return runnable.length > 0 ? runnable : ctx.abis;
+}
+
 /** Can the verdict of this syscall change with its arguments (or is the answer unsure)? */
 export function dependsOnArguments(view: SyscallView): boolean {
   return view.values.length > 1 || view.outcomes.dynamic || view.outcomes.truncated;
