@@ -113,6 +113,15 @@ function conditionFix(c: ArgCondition, side: 'allow' | 'deny'): string {
   }
 }
 
+/** The fix when no condition of the profile is behind the comparison (a filter, or a rule libseccomp adds). */
+function unwrittenFix(ctx: LintContext, name: string, index: number): string {
+  if (ctx.kind === 'filter') return `test only the low word of a${index} (args[${index}].lo), as the kernel reads it, and never its upper half`;
+  if (name === 'socketcall' || name === 'ipc') {
+    return `the comparison is libseccomp's ${name} companion of the profile's socket or IPC rules, not a condition the profile writes: give \`${name}\` an explicit unconditional rule (ERRNO(ENOSYS)), which overrides every companion`;
+  }
+  return `the comparison is not a condition the profile writes: compare a${index} with SCMP_CMP_MASKED_EQ and a mask inside the low 32 bits`;
+}
+
 function valueText(d: Dodge): string {
   const low = lo32(d.plain[d.index]!);
   const family = isFamilyArgument(d.name, d.arg.name) ? familyName(low) : undefined;
@@ -125,7 +134,7 @@ export const intArgHighBits: LintRule = {
   severity: 'error',
   description: 'a 64-bit comparison on an int argument the kernel truncates to 32 bits: setting the upper half dodges it',
   messages: {
-    dodged: '`{name}`\'s `{arg}` ({type}, a{index}) is 32 bits to the kernel, but the filter compares all 64 on {abis}: with the upper half set, {value} gets {looser} instead of {stricter}',
+    dodged: '`{name}`\'s `{arg}` ({type}, a{index}) is at most 32 bits wide to the kernel, but the filter compares all 64 on {abis}: with the upper half set, {value} gets {looser} instead of {stricter}',
   },
   subjects: ['profile', 'filter'],
   check(ctx, report) {
@@ -153,9 +162,7 @@ export const intArgHighBits: LintRule = {
             const pointer = found[0]?.condition.pointer;
             const pc = ctx.kind === 'filter' ? divergence(ctx, arch, view.nr, d.high, d.plain) : undefined;
             const fixes = [...new Map(found.map((f) => [f.condition.pointer ?? conditionText(f.condition), conditionFix(f.condition, f.side)])).values()];
-            const fix = fixes.length > 0
-              ? fixes.join('; ')
-              : `test only the low word of a${index} (args[${index}].lo), as the kernel reads it, and never its upper half`;
+            const fix = fixes.length > 0 ? fixes.join('; ') : unwrittenFix(ctx, name, index);
             groups.set(key, { dodge: d, abis: [arch], report: { message: 'dodged', witness, fix, ...(pointer !== undefined ? { pointer } : {}), ...(pc !== undefined ? { pc } : {}) } });
           }
         });
