@@ -13,6 +13,11 @@ export function nativeAbi(ctx: LintContext): Arch | undefined {
   return ctx.host ?? ctx.abis[0];
 }
 
+/** The ABIs the filter judges that the host can run (an x86 section on an arm64 host is never reached). */
+export function reachableAbis(ctx: LintContext): Arch[] {
+  return ctx.abis.filter((a) => ctx.hostAbis.includes(a));
+}
+
 /** The ABI that shares the native AUDIT_ARCH and sets an nr bit (x32 on x86_64). */
 export function x32Twin(ctx: LintContext, native: Arch): Arch | undefined {
   return ctx.hostAbis.find((a) => a !== native && a.auditArch === native.auditArch && a.nrBit !== 0);

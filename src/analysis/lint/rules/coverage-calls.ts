@@ -112,6 +112,18 @@ function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigi
  * when it does — then ctx.syscall's view says what the arguments can change. Cheap: one run.
  */
 export function constantVerdict(ctx: LintContext, arch: Arch, nr: number): number | undefined {
+  let perProgram = CONSTANT.get(ctx.program);
+  if (!perProgram) CONSTANT.set(ctx.program, (perProgram = new Map()));
+  const key = `${arch.auditArch}/${nr}`;
+  if (perProgram.has(key)) return perProgram.get(key);
+  const value = runsWithoutArguments(ctx, arch, nr);
+  perProgram.set(key, value);
+  return value;
+}
+
+const CONSTANT = new WeakMap<object, Map<string, number | undefined>>();
+
+function runsWithoutArguments(ctx: LintContext, arch: Arch, nr: number): number | undefined {
   const run = simulate(ctx.program, arch.endian, { nr, arch: arch.auditArch, instructionPointer: 0n, args: [] }, { trace: true });
   for (const pc of run.path ?? []) {
     const ins = ctx.program[pc]!;
@@ -231,7 +243,7 @@ export function pathOf(arch: Arch, host: Arch | undefined): CallPath {
 }
 
 /** `socket(0x28, 0x1, 0) on x86_64 → ERRNO(1)` (`x86 socket(…) via int $0x80 → …` for the i386 path). */
-export function describeCall(ctx: LintContext, call: Call, path: CallPath = 'syscall'): string {
+export function describeCall(ctx: LintContext, call: Call, path: CallPath = pathOf(call.arch, ctx.host)): string {
   const text = ctx.callText(call.arch, call.name, call.args);
   const where = path === 'int80' ? `x86 ${text} via int $0x80` : `${text} on ${call.arch.name}`;
   return `${where} → ${formatAction(call.verdict)}`;
@@ -241,7 +253,7 @@ export function describeCall(ctx: LintContext, call: Call, path: CallPath = 'sys
 export function witnessOf(ctx: LintContext, call: Call, options: { readonly versus?: Call; readonly path?: CallPath; readonly text?: string } = {}): Witness {
   const path = options.path ?? pathOf(call.arch, ctx.host);
   const versus = options.versus;
-  const text = options.text ?? (versus ? `${describeCall(ctx, call, path)}, but ${describeCall(ctx, versus, pathOf(versus.arch, ctx.host))}` : describeCall(ctx, call, path));
+  const text = options.text ?? (versus ? `${describeCall(ctx, call, path === 'io_uring' ? 'syscall' : path)}, but ${describeCall(ctx, versus)}` : describeCall(ctx, call, path === 'io_uring' ? 'syscall' : path));
   return {
     arch: call.arch.name,
     syscall: call.name,

@@ -4,10 +4,14 @@
 // new syscalls get.
 
 import type { LintRule } from '../types.js';
+import { cannotStart } from './cannot-start.js';
 import { compatAbi } from './compat-abi.js';
+import { enosysForNewSyscalls } from './enosys-for-new-syscalls.js';
+import { equivalentSyscallGap } from './equivalent-syscall-gap.js';
 import { fdPassing } from './fd-passing.js';
 import { ioUringBypass } from './io-uring-bypass.js';
 import { missingArch } from './missing-arch.js';
+import { wxIncomplete } from './wx-incomplete.js';
 import { x32Abi } from './x32-abi.js';
 
 export const COVERAGE_RULES: readonly LintRule[] = [
@@ -16,4 +20,8 @@ export const COVERAGE_RULES: readonly LintRule[] = [
   missingArch,
   x32Abi,
   compatAbi,
+  cannotStart,
+  wxIncomplete,
+  equivalentSyscallGap,
+  enosysForNewSyscalls,
 ];

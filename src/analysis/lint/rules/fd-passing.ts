@@ -10,6 +10,7 @@
 import type { Arch } from '../../../arch/arch.js';
 import { permits, type LintContext } from '../context.js';
 import type { LintRule } from '../types.js';
+import { reachableAbis } from './abi-coverage.js';
 import { abiList, groupByKey, wordList } from './abi-groups.js';
 import { callOf, describeCall, refusedCall, witnessOf, type Call } from './coverage-calls.js';
 import { rulesNaming } from './profile-rules.js';
@@ -64,7 +65,7 @@ export const fdPassing: LintRule = {
   },
   subjects: ['profile', 'filter'],
   check(ctx, report) {
-    const results = ctx.abis.flatMap((arch) => {
+    const results = reachableAbis(ctx).flatMap((arch) => {
       const r = onAbi(ctx, arch);
       return r ? [{ arch, key: String(r.isolating), value: r }] : [];
     });

@@ -11,6 +11,7 @@ import type { Arch } from '../../../arch/arch.js';
 import { IO_URING_OPS, IO_URING_SYSCALLS } from '../../../kernel/io-uring-ops.js';
 import type { LintContext } from '../context.js';
 import type { LintRule } from '../types.js';
+import { reachableAbis } from './abi-coverage.js';
 import { abiList, groupByKey, wordList } from './abi-groups.js';
 import { describeCall, permittedCall, refusedCall, witnessOf, type Call } from './coverage-calls.js';
 import { allowingPointer } from './profile-rules.js';
@@ -52,7 +53,7 @@ export const ioUringBypass: LintRule = {
   },
   subjects: ['profile', 'filter'],
   check(ctx, report) {
-    const results = ctx.abis.flatMap((arch) => {
+    const results = reachableAbis(ctx).flatMap((arch) => {
       const r = onAbi(ctx, arch);
       return r ? [{ arch, key: r.restricted.map((x) => `${x.refused.name}:${x.dependent}`).join(','), value: r }] : [];
     });

@@ -91,7 +91,7 @@ export const missingArch: LintRule = {
       if (!found) continue;
       const { call, versus } = found;
       const judgedAs = ctx.nameOf(native, call.nr);
-      const base = describeCall(ctx, call, call.arch.name === 'x86' && native.name === 'x86_64' ? 'int80' : 'syscall');
+      const base = describeCall(ctx, call);
       const why = unchecked ? ` (the filter judges nr ${call.nr} as ${native.name}'s ${judgedAs ?? 'unassigned number'})` : ` (AUDIT_ARCH ${hex32(abi.auditArch)} falls through the arch check)`;
       report({
         message: unchecked ? 'unchecked' : 'open',
