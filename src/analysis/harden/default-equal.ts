@@ -5,7 +5,8 @@
 // it (-EACCES). That is harmless unless the rule was meant to deny something another rule, or a
 // socketcall/ipc companion, lets through: under an ERRNO(EPERM) default, `socketcall` ERRNO(EPERM)
 // leaves socketcall(SYS_SOCKET) open. Such a rule gets another errno — ENOSYS (EPERM under an
-// ENOSYS default) — for the names something else permits; the rest of the rule stays as written.
+// ENOSYS default) — for the names something else permits (under a TRAP or KILL_THREAD default,
+// KILL_PROCESS: different and stricter); the rest of the rule stays as written.
 // When an unconditional rule with another action names the same syscall, a second errno would
 // make libseccomp refuse the pair (EEXIST), so that name is left alone with a warning.
 
@@ -14,14 +15,18 @@ import { decodeAction, formatAction } from '../../seccomp/action.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { activeRules, defaultAction, everPermitted, originOf, type Analysis } from './analysis.js';
 import { withNames, type DraftRule } from './draft.js';
+import { withField } from '../../profile/json-value.js';
 import { applyVariant, errnoVariants } from './errno-rules.js';
 import { change, note, type Change, type StepEnv, type StepResult } from './types.js';
 
 export function defaultEqualStep(a: Analysis, env: StepEnv): StepResult {
   const d = defaultAction(a);
   const def = decodeAction(d);
-  if (def.kind !== 'ERRNO') return { rules: a.draft.rules, changes: [], notes: [] };
-  const errno = def.data === errnoNumber(env.primary, 'ENOSYS') ? 'EPERM' : 'ENOSYS';
+  // The other answer: another errno under an ERRNO default, KILL_PROCESS under TRAP or KILL_THREAD
+  // (stricter, and different); under any other default a rule equal to it denies nothing.
+  const errno = def.kind !== 'ERRNO' ? undefined : def.data === errnoNumber(env.primary, 'ENOSYS') ? 'EPERM' : 'ENOSYS';
+  const kill = def.kind === 'TRAP' || def.kind === 'KILL_THREAD';
+  if (errno === undefined && !kill) return { rules: a.draft.rules, changes: [], notes: [] };
   const active = activeRules(a);
   const rules: DraftRule[] = [];
   const changes: Change[] = [];
@@ -49,11 +54,15 @@ export function defaultEqualStep(a: Analysis, env: StepEnv): StepResult {
     }
     const rest = resolved.names.filter((n) => !meant.includes(n));
     if (rest.length > 0) rules.push({ ...r, json: withNames(r.json, rest) });
-    for (const v of errnoVariants(env.input, env.primary, errno)) {
-      const json = applyVariant(withNames(r.json, meant), v);
-      if (json) rules.push({ ...r, json });
+    if (errno !== undefined) {
+      for (const v of errnoVariants(env.input, env.primary, errno)) {
+        const json = applyVariant(withNames(r.json, meant), v);
+        if (json) rules.push({ ...r, json });
+      }
+    } else {
+      rules.push({ ...r, json: withField(withNames(r.json, meant), 'action', 'SCMP_ACT_KILL_PROCESS') });
     }
-    changes.push(change(env, 'default-equal', 'hardenDefaultEqual', { action: formatAction(d), names: meant.join(', '), errno: `ERRNO(${errno})` }, origin));
+    changes.push(change(env, 'default-equal', 'hardenDefaultEqual', { action: formatAction(d), names: meant.join(', '), errno: errno !== undefined ? `ERRNO(${errno})` : 'KILL_PROCESS' }, origin));
   }
   return { rules, changes, notes };
 }

@@ -23,16 +23,19 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { MessageId } from '../../diagnostics/messages.js';
 import { getField, printJsonValue, withField, type JsonObject } from '../../profile/json-value.js';
 import type { ProfileSyscall } from '../../profile/types.js';
-import type { ActionKind } from '../../seccomp/action.js';
+import { encodeAction, type ActionKind } from '../../seccomp/action.js';
+import { compareStrictness } from '../lint/context.js';
 import type { CmpOp } from '../../resolve/types.js';
 import { parsedRule, type Analysis } from './analysis.js';
 import { argJson, ruleArgs, withArgs, withNames, type DraftRule } from './draft.js';
 import { blocksOf, dodgeable, intersect, lowAtZero, lowForAll, lowForSome, type LowSet } from './low-word.js';
-import { change, note, type Change, type StepEnv, type StepResult } from './types.js';
+import { applyUnits, change, note, type Change, type StepEnv, type StepResult, type StepUnit } from './types.js';
 
 /** Most rules one input rule may become; beyond, it is left as written (with a warning). */
 const MAX_RULES = 256;
 const LOW_MAX = 0xffff_ffffn;
+/** Grouping key of the names a rule keeps as written. */
+const KEEP = 'keep';
 
 interface Cond {
   readonly index: number;
@@ -46,14 +49,23 @@ interface Cond {
 
 type Role = 'permit' | 'deny' | 'neither';
 
-const permitsKind = (k: ActionKind | undefined) => k === 'ALLOW' || k === 'LOG';
-
-/** Does this rule let `name` through where something else would not (permit), or deny where something else would permit? */
+/**
+ * What the rule does to `name` relative to what would answer otherwise, by the kernel's precedence:
+ * `permit` when its action is weaker than the default (or, in the default's class, than another
+ * rule on the syscall) — its set may only shrink; `deny` when stricter — its set may only grow.
+ */
 function role(a: Analysis, rule: ProfileSyscall, name: string): Role {
-  const others = a.profile.syscalls.filter((r) => r !== rule && r.names.includes(name)).map((r) => r.action);
-  const alternatives = [a.profile.defaultAction, ...others];
-  if (permitsKind(rule.action)) return alternatives.some((k) => !permitsKind(k)) ? 'permit' : 'neither';
-  return alternatives.some(permitsKind) ? 'deny' : 'neither';
+  const kind = (k: ActionKind) => encodeAction(k);
+  const x = kind(rule.action);
+  const d = a.profile.defaultAction === undefined ? undefined : kind(a.profile.defaultAction);
+  if (d === undefined) return 'neither';
+  const byDefault = compareStrictness(x, d);
+  if (byDefault > 0) return 'permit';
+  if (byDefault < 0) return 'deny';
+  const others = a.profile.syscalls.filter((r) => r !== rule && r.names.includes(name)).map((r) => compareStrictness(x, kind(r.action)));
+  if (others.some((c) => c > 0) && !others.some((c) => c < 0)) return 'permit';
+  if (others.some((c) => c < 0) && !others.some((c) => c > 0)) return 'deny';
+  return 'neither';
 }
 
 /** The signature of argument `index` when every 64-bit ABI of the target that has `name` truncates it to 32 bits. */
@@ -134,7 +146,7 @@ function plan(a: Analysis, rule: ProfileSyscall, json: JsonObject, name: string)
   const rewritten: Cond[] = [];
   const rewrite = (c: Cond): Cond[][] => {
     const sig = r === 'neither' ? undefined : truncated(a, name, c.index);
-    if (!sig || !dodgeable(c.op, c.value, r === 'permit')) return [[c]];
+    if (!sig || !dodgeable(c.op, c.value, r === 'permit', c.valueTwo)) return [[c]];
     const set = r === 'permit' ? lowForAll(c.op, c.value, c.valueTwo) : lowForSome(c.op, c.value, c.valueTwo);
     if (r === 'deny' && set.kind === 'none') return [[c]]; // matches nothing as written either
     rewritten.push(c);
@@ -164,29 +176,27 @@ function argText(a: Analysis, name: string, conds: readonly Cond[]): { arg: stri
 }
 
 export function int32Step(a: Analysis, env: StepEnv): StepResult {
-  const rules: DraftRule[] = [];
-  const changes: Change[] = [];
   const notes: Diagnostic[] = [];
+  const units: StepUnit[] = [];
   for (const [i, r] of a.draft.rules.entries()) {
     const p = parsedRule(a, i);
-    if (!p || p.args.length === 0) {
-      rules.push(r);
-      continue;
-    }
+    if (!p || p.args.length === 0) continue;
+    const rules: DraftRule[] = [];
+    const changes: Change[] = [];
     const origin = r.origin ?? `${env.input.pointerBase}/syscalls`;
     const groups = new Map<string, { names: string[]; plan: Plan }>();
     for (const name of p.names) {
       const pl = plan(a, p, r.json, name);
       if (pl.tooMany !== undefined) notes.push(note(env, 'hardenTooManyRules', { names: name, conditions: pl.rewritten.map(condText).join(', '), count: pl.tooMany }, origin));
-      const key = pl.lists ? pl.lists.map((l) => l.map((c) => printJsonValue(c.json)).join('&')).join('|') : '';
+      const key = pl.lists ? `rules:${pl.lists.map((l) => `[${l.map((c) => printJsonValue(c.json)).join('&')}]`).join('|')}` : KEEP;
       const g = groups.get(key);
       if (g) g.names.push(name);
       else groups.set(key, { names: [name], plan: pl });
     }
-    const kept = groups.get('');
+    const kept = groups.get(KEEP);
     if (kept) rules.push(kept.names.length === p.names.length ? r : { ...r, json: withNames(r.json, kept.names) });
     for (const [key, { names, plan: pl }] of groups) {
-      if (key === '' || !pl.lists) continue;
+      if (key === KEEP || !pl.lists) continue;
       const shown = pl.rewritten.length > 0 ? pl.rewritten : p.args.map((c, k) => ({ ...c, json: r.json, at: k }));
       const what = shown.map(condText).join(', ');
       pl.lists.forEach((list, k) => {
@@ -199,6 +209,7 @@ export function int32Step(a: Analysis, env: StepEnv): StepResult {
       const effect = role(a, p, names[0]!) === 'permit' ? 'no longer lets a call through' : 'no longer slips a call past this rule';
       changes.push(change(env, 'int32', pl.id!, { names: names.join(', '), conditions: what, arg, type, count: pl.lists.length, effect }, pointer));
     }
+    if (changes.length > 0) units.push({ index: i, replacement: rules, changes });
   }
-  return { rules, changes, notes };
+  return { ...applyUnits(a.draft.rules, units), notes, units };
 }

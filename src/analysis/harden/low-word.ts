@@ -44,16 +44,20 @@ const hiZero = (v: bigint) => v <= LOW_MAX;
 
 /**
  * Would the upper half change this condition's answer toward the rule's action? For a rule that
- * permits (`permitting`), NE/GT/GE can be met by setting high bits; for a deny, EQ/LT/LE and a
- * MASKED_EQ whose mask has high bits can be dodged by them.
+ * permits (`permitting`), NE/GT/GE can be met by setting high bits (and EQ/MASKED_EQ with a datum
+ * above 32 bits can be met only so); for a deny, EQ/LT/LE and a MASKED_EQ whose mask has high bits
+ * can be dodged by them.
  */
-export function dodgeable(op: CmpOp, value: bigint, permitting: boolean): boolean {
-  if (permitting) return op === 'NE' || op === 'GT' || op === 'GE';
+export function dodgeable(op: CmpOp, value: bigint, permitting: boolean, valueTwo = 0n): boolean {
+  // A permitting EQ or MASKED_EQ whose datum has high bits lets a call through only by its upper
+  // half: its 32-bit twin (upper half 0), which the kernel runs the same, is not let through.
+  if (permitting) return op === 'NE' || op === 'GT' || op === 'GE' || (op === 'EQ' && value > LOW_MAX) || (op === 'MASKED_EQ' && (valueTwo & value) > LOW_MAX);
   return op === 'EQ' || op === 'LT' || op === 'LE' || (op === 'MASKED_EQ' && value > LOW_MAX);
 }
 
 /** Low words w such that (h, w) meets the condition for every high word h (∀ hi). */
 export function lowForAll(op: CmpOp, value: bigint, valueTwo: bigint): LowSet {
+  valueTwo &= value;
   switch (op) {
     case 'NE': return ranges([0n, lo(value) - 1n], [lo(value) + 1n, LOW_MAX]);
     case 'GT': return hiZero(value) ? ranges([value + 1n, LOW_MAX]) : NONE;
@@ -65,19 +69,19 @@ export function lowForAll(op: CmpOp, value: bigint, valueTwo: bigint): LowSet {
 
 /** Low words w such that (h, w) meets the condition for some high word h (∃ hi). */
 export function lowForSome(op: CmpOp, value: bigint, valueTwo: bigint): LowSet {
+  valueTwo &= value;
   switch (op) {
     case 'EQ': return ranges([lo(value), lo(value)]);
     case 'LT': return hiZero(value) ? ranges([0n, value - 1n]) : ALL;
     case 'LE': return hiZero(value) ? ranges([0n, value]) : ALL;
-    case 'MASKED_EQ':
-      // (arg & m) == d can hold only when d has no bit outside m.
-      return (valueTwo & ~value) !== 0n ? NONE : cube(lo(value), lo(valueTwo));
+    case 'MASKED_EQ': return cube(lo(value), lo(valueTwo));
     default: return ALL; // NE, GT, GE hold for some high word whatever the low word
   }
 }
 
 /** Low words w such that (0, w) meets the condition: what the kernel sees when the high word is 0. */
 export function lowAtZero(op: CmpOp, value: bigint, valueTwo: bigint): LowSet {
+  valueTwo &= value;
   const small = hiZero(value);
   switch (op) {
     case 'EQ': return small ? ranges([value, value]) : NONE;
@@ -86,7 +90,7 @@ export function lowAtZero(op: CmpOp, value: bigint, valueTwo: bigint): LowSet {
     case 'LE': return small ? ranges([0n, value]) : ALL;
     case 'GT': return small ? ranges([value + 1n, LOW_MAX]) : NONE;
     case 'GE': return small ? ranges([value, LOW_MAX]) : NONE;
-    case 'MASKED_EQ': return (valueTwo & ~value) !== 0n || (valueTwo >> 32n) !== 0n ? NONE : cube(lo(value), lo(valueTwo));
+    case 'MASKED_EQ': return (valueTwo >> 32n) !== 0n ? NONE : cube(lo(value), lo(valueTwo));
   }
 }
 

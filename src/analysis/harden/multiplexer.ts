@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// Harden step 3: the socketcall/ipc path closed (kernel-experiments.md §2, §7). On ABIs with the
+// Harden step 4: the socketcall/ipc path closed (kernel-experiments.md §2, §7). On ABIs with the
 // multiplexers (x86 — reachable with `int $0x80` from any x86_64 process —, ppc, s390, mips o32,
 // m68k, sh), libseccomp gives every socket-family (SysV-IPC) rule a companion on socketcall
 // (ipc) that tests only the call number, so argument conditions are not enforced on that path
 // (libseccomp src/arch.c arch_filter_rule_add, syscalls.c _abi_syscall_mux; the ipc call number
-// also carries version bits the companion's `a0 ==` does not expect). When socket-family (IPC)
+// also carries version bits the companion's `a0 ==` does not expect: ../../kernel/multiplexed.ts). When socket-family (IPC)
 // rules have conditions, or a call gets through the multiplexer where its direct syscall would
 // not, the multiplexer is pinned (./pin.ts) to ERRNO(ENOSYS): glibc then uses the direct calls.
 
 import { permits } from '../lint/context.js';
 import { IPC_CALLS, SOCKET_CALLS } from '../../resolve/libseccomp/arch-rules.js';
 import { formatAction } from '../../seccomp/action.js';
+import { ipcVersionRunningSameCall } from '../../kernel/multiplexed.js';
 import { activeRules, defaultAction, type Analysis } from './analysis.js';
 import { pin, pinnedAction } from './pin.js';
 import { change, note, type Change, type StepEnv, type StepResult } from './types.js';
@@ -40,7 +41,10 @@ export function multiplexerStep(a: Analysis, env: StepEnv): StepResult {
     for (const abi of abis) {
       const nr = abi.multiplexers![fam.field];
       for (const [name, call] of Object.entries(fam.calls)) {
-        if (!permits(a.ctx.verdict(abi, nr, [BigInt(call), 0n, 0n, 0n, 0n, 0n]))) continue;
+        // ipc(2) runs a call with version bits (call >> 16) as the same call (ipc/syscall.c)
+        const version = fam.mux === 'ipc' ? ipcVersionRunningSameCall(abi, name) : undefined;
+        const numbers = [call, ...(version !== undefined ? [call | (version << 16)] : [])];
+        if (!numbers.some((k) => permits(a.ctx.verdict(abi, nr, [BigInt(k), 0n, 0n, 0n, 0n, 0n])))) continue;
         const direct = a.ctx.syscall(abi, name) ?? (native ? a.ctx.syscall(native, name) : undefined);
         if (direct && direct.permitted !== 'always') leaks.push(name);
       }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Harden step 5: new syscalls answered with ENOSYS. glibc and runtimes probe a newer syscall and
+// Harden step 6: new syscalls answered with ENOSYS. glibc and runtimes probe a newer syscall and
 // fall back to the older one only when it fails with ENOSYS ("not implemented"); EPERM they take
 // as a real failure (the clone3 breakage that made moby answer clone3 with ENOSYS, moby#42680).
 // A syscall of the table that no rule names, that the default answers with another errno while

@@ -11,7 +11,7 @@ import type { Profile } from '../../profile/types.js';
 import type { Target } from '../../resolve/resolve.js';
 import type { DraftRule } from './draft.js';
 
-export type StepId = 'int32' | 'default-equal' | 'multiplexer' | 'io-uring' | 'new-syscalls';
+export type StepId = 'int32' | 'default-equal' | 'overridden' | 'multiplexer' | 'io-uring' | 'new-syscalls';
 
 export interface Change extends Diagnostic {
   readonly step: StepId;
@@ -19,11 +19,21 @@ export interface Change extends Diagnostic {
   readonly pointer: string;
 }
 
+/** One rule of the draft rewritten on its own: kept or left out by itself when the whole step fails the checks. */
+export interface StepUnit {
+  /** Index of the rule in the draft the step ran on. */
+  readonly index: number;
+  readonly replacement: readonly DraftRule[];
+  readonly changes: readonly Change[];
+}
+
 export interface StepResult {
   readonly rules: readonly DraftRule[];
   readonly changes: readonly Change[];
   /** Warnings: what the step left as written, and why. */
   readonly notes: readonly Diagnostic[];
+  /** The step as independent rule rewrites, when it is one (the rules are the draft with every unit applied). */
+  readonly units?: readonly StepUnit[];
 }
 
 /** What the steps know besides the draft: the target, and the input for locations. */
@@ -51,4 +61,13 @@ export function change(env: StepEnv, step: StepId, id: MessageId, args: Record<s
 
 export function note(env: StepEnv, id: MessageId, args: Record<string, string | number>, pointer: string): Diagnostic {
   return diag(id, args, profileLocation(env.input, pointer));
+}
+
+/** The draft's rules with these units applied, and their changes. */
+export function applyUnits(rules: readonly DraftRule[], units: readonly StepUnit[]): { rules: DraftRule[]; changes: Change[] } {
+  const by = new Map(units.map((u) => [u.index, u]));
+  return {
+    rules: rules.flatMap((r, i) => by.get(i)?.replacement ?? [r]),
+    changes: units.flatMap((u) => u.changes),
+  };
 }
