@@ -90,12 +90,14 @@ export const equivalentSyscallGap: LintRule = {
   },
   subjects: ['profile', 'filter'],
   check(ctx, report) {
-    const results = reachableAbis(ctx).flatMap((arch) => gaps(ctx, arch).map((g) => ({ arch, key: `${g.denied.name}|${g.allowed.join(',')}`, value: g })));
-    for (const { abis, first } of groupByKey(results)) {
+    // One finding per denied syscall, naming the equivalents open on any of its ABIs; the witness is the first ABI's.
+    const results = reachableAbis(ctx).flatMap((arch) => gaps(ctx, arch).map((g) => ({ arch, key: g.denied.name, value: g })));
+    for (const { abis, first, all } of groupByKey(results)) {
+      const allowed = [...new Set(all.flatMap((g) => g.allowed))];
       // Point at the denial: that is where the profile says what it means to stop.
       const pointer = rulesNaming(ctx, first.denied.name).find((r) => !permits(r.rule.action))?.pointer ?? allowingPointer(ctx, first.witness.name);
-      const names = first.allowed.map((n) => n.split('+').map((p) => `\`${p}\``).join(' + '));
-      const one = first.allowed.length === 1 && !first.allowed[0]!.includes('+');
+      const names = allowed.map((n) => n.split('+').map((p) => `\`${p}\``).join(' + '));
+      const one = allowed.length === 1 && !allowed[0]!.includes('+');
       report({
         message: 'gap',
         args: { denied: first.denied.name, abis: abiList(abis), allowed: wordList(names), do: one ? 'does' : 'do', are: one ? 'is' : 'are', job: first.job },
