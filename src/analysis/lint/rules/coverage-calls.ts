@@ -71,6 +71,7 @@ function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigi
         break;
       case 'ld-ind': stack.push([pc + 1, undefined, x]); break;
       case 'ldx-msh': stack.push([pc + 1, a, undefined]); break;
+      case 'st': stack.push([pc + 1, a, x]); break;
       case 'tax': stack.push([pc + 1, a, a]); break;
       case 'txa': stack.push([pc + 1, x, x]); break;
       case 'neg': stack.push([pc + 1, a === undefined ? undefined : -a >>> 0, x]); break;
@@ -91,7 +92,7 @@ function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigi
         }
         break;
       }
-      default:
+      case 'ret':
         break;
     }
   }
@@ -160,7 +161,7 @@ export function callOf(ctx: LintContext, arch: Arch, name: string, args: readonl
  * Arguments that pass `check`: the guesses, all zeros, then each guess (and zeros) with one of the
  * first `count` arguments set to each of `words`. Undefined when none passes.
  */
-export function searchArgs(ctx: LintContext, words: readonly bigint[], count: number, check: (args: readonly bigint[]) => boolean, guesses: ReadonlyArray<readonly bigint[]> = []): readonly bigint[] | undefined {
+function searchArgs(words: readonly bigint[], count: number, check: (args: readonly bigint[]) => boolean, guesses: ReadonlyArray<readonly bigint[]> = []): readonly bigint[] | undefined {
   const tried = new Set<string>();
   const attempt = (args: readonly bigint[]): boolean => {
     const key = args.join(',');
@@ -199,7 +200,7 @@ export function findCall(ctx: LintContext, arch: Arch, name: string, want: (verd
   const fixed = constantVerdict(ctx, arch, nr);
   if (fixed !== undefined) return want(fixed) ? { arch, name, nr, args: six(guesses[0] ?? []), verdict: fixed } : undefined;
   if (!reachable(ctx.syscall(arch, name)!, want)) return undefined;
-  const args = searchArgs(ctx, candidateWords(ctx, arch, nr), argCount(ctx, arch, name), (x) => want(ctx.verdict(arch, nr, x)), guesses);
+  const args = searchArgs(candidateWords(ctx, arch, nr), argCount(ctx, arch, name), (x) => want(ctx.verdict(arch, nr, x)), guesses);
   return args ? { arch, name, nr, args, verdict: ctx.verdict(arch, nr, args) } : undefined;
 }
 
@@ -221,7 +222,7 @@ export function findLooser(ctx: LintContext, a: { readonly arch: Arch; readonly 
   if ((ca === undefined && !reachable(ctx.syscall(a.arch, a.name)!, permits)) || (cb === undefined && !reachable(ctx.syscall(b.arch, b.name)!, (v) => !permits(v)))) return undefined;
   const count = Math.max(argCount(ctx, a.arch, a.name), argCount(ctx, b.arch, b.name));
   const words = [...new Set([...candidateWords(ctx, a.arch, na), ...candidateWords(ctx, b.arch, nb)])].sort((p, q) => (p < q ? -1 : p > q ? 1 : 0));
-  const args = searchArgs(ctx, words, count, (x) => permits(ctx.verdict(a.arch, na, x)) && !permits(ctx.verdict(b.arch, nb, x)), guesses);
+  const args = searchArgs(words, count, (x) => permits(ctx.verdict(a.arch, na, x)) && !permits(ctx.verdict(b.arch, nb, x)), guesses);
   if (!args) return undefined;
   return {
     looser: { arch: a.arch, name: a.name, nr: na, args, verdict: ctx.verdict(a.arch, na, args) },

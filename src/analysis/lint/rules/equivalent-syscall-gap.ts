@@ -50,7 +50,7 @@ function defaultVerdict(ctx: LintContext, arch: Arch): number {
  * that refuses, only a rule naming the call (or, in a raw filter, a verdict other than the
  * default's) — an allow list that leaves readv out did not mean to stop reading.
  */
-function deliberate(ctx: LintContext, arch: Arch, call: Call, fallback: number): boolean {
+function deliberate(ctx: LintContext, call: Call, fallback: number): boolean {
   if (permits(fallback)) return true;
   if (ctx.resolved) return rulesNaming(ctx, call.name).some((r) => !permits(r.rule.action));
   return call.verdict !== fallback;
@@ -66,7 +66,7 @@ function gaps(ctx: LintContext, arch: Arch): Gap[] {
       if (allowed.length === 0) continue;
       const witness = callOf(ctx, arch, allowed[0]!.split('+')[0]!)!;
       const denied = callOf(ctx, arch, name)!;
-      if (!permits(witness.verdict) || permits(denied.verdict) || !deliberate(ctx, arch, denied, fallback)) continue;
+      if (!permits(witness.verdict) || permits(denied.verdict) || !deliberate(ctx, denied, fallback)) continue;
       out.push({ job: group.job, denied, allowed, witness });
     }
   }
