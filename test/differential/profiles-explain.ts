@@ -237,6 +237,14 @@ export function explain(e: Explainer, policy: Policy, lib: Program, endian: Endi
   // The block never loads nr: libseccomp's own path for q has no `ld [0]`, and the model predicts that ABI.
   const abi = abiFor(e.reduced25Bug.policy, q);
   if (abi && e.reduced25Bug.noNrLoad.includes(abi.arch.name) && at(e.reduced25Bug) === theirs && !loadsNr(lib, path)) return LEDGER.noNrLoad;
+  // The same bug set off by 2.5.4's older table, which the model (syscage's table) cannot see: the
+  // block's top entry is a syscall 2.5.4 lacks on one of its ABIs (x32 map_shadow_stack), so the
+  // block never loads nr, every `jeq nr` compares the arch value and fails, and the call gets the
+  // block's default. Checked: no `ld [0]` on libseccomp's path, a table difference on an ABI of the
+  // block, and libseccomp's answer is that default.
+  const block = (e.reduced25.policy.abis ?? []).filter((a) => a.arch.auditArch === q.arch >>> 0);
+  const mine25 = abiFor(e.reduced25.policy, q);
+  if (mine25 && !loadsNr(lib, path) && block.some((a) => e.tableNumbers.has(a.arch)) && theirs === mine25.defaultAction) return LEDGER.noNrLoad;
   // A syscall number 2.5.4's table (or its x86_64 pseudo-number round trip) puts elsewhere.
   const mine = abiFor(policy, q);
   if (mine && (e.tableNumbers.get(mine.arch) ?? []).includes(q.nr >>> 0)) return LEDGER.table;
