@@ -129,7 +129,7 @@ export function hardenProfile(text: string, target: Target, options: HardenOptio
   }
   if (changes.length === 0) {
     diagnostics.push(note(env, 'hardenUnchanged', { target: current.ctx.abis.map((a) => a.name).join(', ') }, input.pointerBase));
-    return { text, profile: input, changes, diagnostics };
+    return { text, profile: input, changes, abis: current.ctx.abis, diagnostics };
   }
-  return { text: current.text, profile: current.profile, changes, diagnostics };
+  return { text: current.text, profile: current.profile, changes, abis: current.ctx.abis, diagnostics };
 }

@@ -50,6 +50,8 @@ export interface HardenResult {
   /** The hardened profile, parsed (pointers into `text`). */
   readonly profile?: Profile;
   readonly changes: readonly Change[];
+  /** The ABIs the profile was hardened for (the target's, as the profile resolves them). */
+  readonly abis?: readonly Arch[];
   /** The input's diagnostics when it cannot be hardened, and harden's own warnings. */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// `syscage lint [PROFILE|FILTER] [target options] [--format text|json|sarif] [--severity LEVEL]`:
+// `syscage lint [PROFILE|FILTER] [target options] [--format text|json|sarif] [--severity LEVEL] [--fix]`:
 // every lint rule that applies, each finding with its location and a witness call; exit 1 when a
-// finding reaches the threshold (default: warning), 2 on bad input.
+// finding reaches the threshold (default: warning), 2 on bad input. --fix hardens the profile
+// (../fix.ts: in place, or to -o) and reports what is left.
 
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
@@ -13,6 +14,7 @@ import { RULES } from '../../analysis/lint/rules/index.js';
 import { toSarif } from '../../analysis/lint/sarif.js';
 import { VERSION } from '../../version.js';
 import { lintSubject } from '../lint-subject.js';
+import { fixProfile } from '../fix.js';
 import { loadSource } from '../source.js';
 import { describeFsError } from '../host.js';
 import { addTargetOptions, parseTarget, type TargetOptions } from '../target.js';
@@ -27,6 +29,7 @@ interface LintOptions extends TargetOptions {
   readonly rule?: string;
   readonly disable?: string;
   readonly output?: string;
+  readonly fix?: boolean;
 }
 
 export function register(parent: Command, ctx: CommandContext): void {
@@ -38,7 +41,8 @@ export function register(parent: Command, ctx: CommandContext): void {
     .option('--severity <level>', 'report findings at or above this level, and exit 1 when there are any: error, warning or info', 'warning')
     .option('--rule <ids>', 'run only these rules (comma-separated ids)')
     .option('--disable <ids>', 'leave these rules out (comma-separated ids)')
-    .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
+    .option('-o, --output <file>', 'write the report here (atomically) instead of standard output; with --fix, the fixed profile')
+    .option('--fix', 'harden the profile (as `syscage harden` does), rewriting it in place atomically or writing it to -o, then lint the result')
     .addHelpText('after', `\nRules: ${RULES.map((r) => r.id).join(', ')} (docs/rules/<id>.md)\n\nExamples:\n  syscage lint                                   # Docker's default profile, for this machine\n  syscage lint profile.json --format sarif -o lint.sarif\n  syscage lint filter.bpf --arch x86_64 --severity error\n`)
     .action((file: string | undefined, opts: LintOptions) => {
       const { host } = ctx;
@@ -55,7 +59,9 @@ export function register(parent: Command, ctx: CommandContext): void {
       const target = parseTarget(opts, host);
       const stop = stopOnErrors(host, [...bad, ...target.diagnostics], json);
       if (stop !== undefined) return void (ctx.exitCode = stop);
-      const src = loadSource(host, file, target, target.arches?.[0]);
+      const fixed = opts.fix ? fixProfile(host, file, target, opts.output) : undefined;
+      if (fixed && 'exit' in fixed) return void (ctx.exitCode = stopOnErrors(host, fixed.diagnostics, json) ?? fixed.exit);
+      const src = fixed ? fixed.source : loadSource(host, file, target, target.arches?.[0]);
       const subject = lintSubject(src, target, host);
       if (!subject) return void (ctx.exitCode = stopOnErrors(host, src.diagnostics, json, src.name) ?? EXIT_BAD_INPUT);
       const only = ids(opts.rule);
@@ -67,16 +73,16 @@ export function register(parent: Command, ctx: CommandContext): void {
         text = JSON.stringify(toSarif({ version: VERSION, rules: result.rules, findings: shown, ...(file !== undefined && file !== '-' ? { artifact: file } : {}) }), null, 2) + '\n';
       } else if (format === 'json') {
         const lines: string[] = [];
-        printJson({ ...host, stdout: (s) => lines.push(s) }, { ok: true, source: src.name, kind: src.kind, abis: subject.abis.map((a) => a.name), summary: tally(result.findings), findings: shown });
+        printJson({ ...host, stdout: (s) => lines.push(s) }, { ok: true, source: src.name, kind: src.kind, abis: subject.abis.map((a) => a.name), summary: tally(result.findings), findings: shown, ...(fixed ? { fixed: fixed.report } : {}) });
         text = lines.join('');
       } else {
-        const out = [`${src.name}: ${subject.abis.map((a) => a.name).join(', ')}${src.kind === 'profile' ? ` (${target.lens} lens)` : ''} — ${tally(result.findings)} from ${result.rules.length} rules`];
+        const out = [...(fixed ? fixed.lines : []), `${src.name}: ${subject.abis.map((a) => a.name).join(', ')}${src.kind === 'profile' ? ` (${target.lens} lens)` : ''} — ${tally(result.findings)} from ${result.rules.length} rules`];
         for (const f of shown) out.push(formatFinding(f, src.name));
         const hidden = result.findings.length - shown.length;
         if (hidden > 0) out.push(`(${hidden} below --severity ${severity} not shown)`);
         text = out.join('\n') + '\n';
       }
-      if (opts.output !== undefined) {
+      if (opts.output !== undefined && !fixed) {
         try {
           host.writeFileAtomic(opts.output, text);
         } catch (e) {
