@@ -4,10 +4,9 @@
 // host Docker's archMap names. One table: name, one line, how it is built.
 
 import { DOCKER_DEFAULT_PROFILE } from '../../profile/defaults.gen.js';
-import { getField, jsonObject } from '../../profile/json-value.js';
-import { Draft } from '../harden/draft.js';
 import { diag } from '../../diagnostics/messages.js';
-import { dockerDraft, finish, type PresetResult } from './base.js';
+import type { PresetResult } from './base.js';
+import { denyAllLog } from './record.js';
 import { defaultDeny } from './default-deny.js';
 import { wxMemory } from './memory.js';
 import { noAfAlgVsock, unixOnlyNetwork } from './network.js';
@@ -27,18 +26,13 @@ export interface Preset {
   build(options: PresetOptions): PresetResult;
 }
 
-/** Complain mode: everything allowed and logged (SCMP_ACT_LOG), every ABI of the host filtered. */
-function denyAllLog(): PresetResult {
-  const archMap = getField(dockerDraft().seccomp(), 'archMap');
-  return finish(Draft.fromJson(jsonObject([['defaultAction', 'SCMP_ACT_LOG'], ['archMap', archMap], ['syscalls', []]])), false);
-}
 
 export const PRESETS: readonly Preset[] = [
-  { name: 'docker-default', summary: 'Docker\'s default profile, as embedded (moby/profiles seccomp/default.json)', build: () => ({ text: DOCKER_DEFAULT_PROFILE.endsWith('\n') ? DOCKER_DEFAULT_PROFILE : DOCKER_DEFAULT_PROFILE + '\n', changes: [], diagnostics: [] }) },
+  { name: 'docker-default', summary: 'Docker\'s default profile, as embedded and unchanged (with its upper-32-bit and socketcall holes: no-af-alg-vsock is the same, closed)', build: () => ({ text: DOCKER_DEFAULT_PROFILE.endsWith('\n') ? DOCKER_DEFAULT_PROFILE : DOCKER_DEFAULT_PROFILE + '\n', changes: [], diagnostics: [] }) },
   { name: 'unix-only-network', summary: 'Docker\'s default with sockets for AF_UNIX only (low-word masks), socketcall answered ENOSYS, io_uring denied', build: unixOnlyNetwork },
   { name: 'no-af-alg-vsock', summary: 'Docker\'s default with AF_ALG and AF_VSOCK closed on every path (low-word masks, socketcall answered ENOSYS)', build: noAfAlgVsock },
   { name: 'wx-memory', summary: 'Docker\'s default plus W^X: mmap/mmap2/mprotect/pkey_mprotect with PROT_WRITE|PROT_EXEC and shmat with SHM_EXEC get EACCES', build: wxMemory },
-  { name: 'deny-all-log', summary: 'complain mode: default SCMP_ACT_LOG and no rules, to record what a workload calls (nothing is refused)', build: denyAllLog },
+  { name: 'deny-all-log', summary: 'complain mode: default SCMP_ACT_LOG, to record what a workload calls; only kexec, module loading, open_by_handle_at and iopl/ioperm refused (and logged)', build: denyAllLog },
   { name: 'default-deny', summary: 'EPERM for everything but --syscalls a,b,c and what a container needs to start; newer syscalls answered ENOSYS', takesSyscalls: true, build: (o) => defaultDeny(o.syscalls) },
 ];
 
