@@ -78,7 +78,8 @@ const ROWS: Readonly<Record<string, readonly Row[]>> = {
     ['x86_64', 'clone', [], 'ALLOW'],
     ['x86_64', 'clone3', [], 'ERRNO(38)'], // glibc falls back to clone on ENOSYS only
     ['x86_64', 'mount', [], 'ERRNO(1)'],
-    ['x86_64', 'io_uring_setup', [], 'ERRNO(38)'], // above the largest syscall named: runc's stub
+    ['x86_64', 'io_uring_setup', [], 'ERRNO(1)'],
+    ['x86_64', 'mseal', [], 'ERRNO(38)'], // above the largest syscall named (faccessat2, 439): runc's stub
     ['x86', 'getpid', [], 'ALLOW'],
     ['aarch64', 'openat', [], 'ALLOW'],
     ['aarch64', 'ptrace', [], 'ERRNO(1)'],
