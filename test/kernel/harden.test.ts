@@ -8,6 +8,9 @@
 //   - every preset: what it promises (unix-only-network: AF_UNIX only, every path; wx-memory:
 //     EACCES for writable+executable memory through a plain syscall and through int $0x80 mmap2;
 //     deny-all-log: everything runs; default-deny: what was listed runs, the rest gets EPERM).
+//   - a default-ALLOW profile that refuses socket(AF_INET/AF_INET6) with io_uring open
+//     (kernel-experiments §4): IORING_OP_SOCKET and socket(0x1_0000_0002) create AF_INET sockets;
+//     hardened: io_uring_setup and the upper-half call get EPERM, AF_UNIX still works.
 // Where the kernel has no AF_VSOCK, an AF_VSOCK row that expects a socket expects the kernel's
 // EAFNOSUPPORT instead — the call got past the filter, whose own answer is EPERM or ENOSYS.
 
@@ -77,6 +80,16 @@ interface Table {
   readonly bytes: () => Uint8Array;
   readonly rows: readonly Row[];
 }
+
+/** Default ALLOW, socket(AF_INET) and socket(AF_INET6) refused, io_uring open (kernel-experiments §4). */
+const NO_INET = JSON.stringify({
+  defaultAction: 'SCMP_ACT_ALLOW',
+  architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+  syscalls: [
+    { names: ['socket'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 2, op: 'SCMP_CMP_EQ' }] },
+    { names: ['socket'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 10, op: 'SCMP_CMP_EQ' }] },
+  ],
+}, null, 2);
 
 const TABLES: readonly Table[] = [
   {
@@ -163,6 +176,24 @@ const TABLES: readonly Table[] = [
       { name: 'getpid works', call: sys('getpid'), expect: 'positive' },
       { name: 'socket(AF_UNIX) gets EPERM', call: socket(BigInt(AF_UNIX)), expect: { errno: EPERM } },
       { name: 'io_uring_setup gets EPERM', call: ring(AF_UNIX), expect: { errno: EPERM, step: 'io_uring_setup' } },
+    ],
+  },
+  {
+    filter: 'no AF_INET (default ALLOW, socket EPERM for 2 and 10) as written',
+    bytes: () => compiled(NO_INET, 'no-inet.json'),
+    rows: [
+      { name: 'socket(AF_INET) is denied', call: socket(BigInt(AF_INET)), expect: { errno: EPERM } },
+      { name: 'IORING_OP_SOCKET(AF_INET): the io_uring bypass creates the socket the rule refuses', call: ring(AF_INET), expect: { domain: AF_INET } },
+      { name: 'socket(0x1_0000_0002): the upper half dodges the deny rule', call: socket(0x1_0000_0002n), expect: { domain: AF_INET } },
+    ],
+  },
+  {
+    filter: 'no AF_INET hardened for amd64',
+    bytes: () => compiled(hardened(NO_INET), 'no-inet.json (hardened)'),
+    rows: [
+      { name: 'io_uring_setup gets EPERM', call: ring(AF_INET), expect: { errno: EPERM, step: 'io_uring_setup' } },
+      { name: 'socket(0x1_0000_0002) gets EPERM', call: socket(0x1_0000_0002n), expect: { errno: EPERM } },
+      { name: 'socket(AF_UNIX) still works', call: socket(BigInt(AF_UNIX)), expect: { domain: AF_UNIX } },
     ],
   },
 ];
