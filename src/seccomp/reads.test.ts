@@ -39,13 +39,13 @@ const P = program([
 
 const summary = (nr: number, auditArch = X86_64) => {
   const r = reads(P, 'little', auditArch, nr);
-  return { loads: [...r.loads], tests: Object.fromEntries([...r.tests].map(([w, t]) => [w, { constants: [...t.constants], pcs: t.pcs }])), indirect: r.indirect, truncated: r.truncated };
+  return { loads: [...r.loads], tests: Object.fromEntries([...r.tests].map(([w, t]) => [w, { constants: [...t.constants], ...(t.masks.size ? { masks: [...t.masks] } : {}), pcs: t.pcs }])), indirect: r.indirect, truncated: r.truncated };
 };
 
 describe('reads', () => {
   it.each([
     { name: 'socket: both halves of a0', nr: 41, want: { loads: [4, 0, 20, 16], tests: { 16: { constants: [40], pcs: [8] }, 20: { constants: [0], pcs: [6] } } } },
-    { name: 'connect: a1 low word through a mask (the masked constant)', nr: 42, want: { loads: [4, 0, 24], tests: { 24: { constants: [0], pcs: [11] } } } },
+    { name: 'connect: a1 low word through a mask (the masked constant)', nr: 42, want: { loads: [4, 0, 24], tests: { 24: { constants: [0], masks: [0xfff], pcs: [11] } } } },
     { name: 'getpid: the instruction pointer', nr: 39, want: { loads: [4, 0, 8], tests: { 8: { constants: [0x1000], pcs: [14] } } } },
     { name: 'read: nothing but nr and arch', nr: 0, want: { loads: [4, 0], tests: {} } },
   ])('$name', ({ nr, want }) => {

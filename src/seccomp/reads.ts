@@ -22,6 +22,8 @@ const UNKNOWN: Val = { u: true };
 export interface WordTests {
   /** Constants the word (or the word AND a mask) is compared with; for JSET, the bits tested. */
   readonly constants: ReadonlySet<number>;
+  /** Masks the word is AND-ed with before a test. */
+  readonly masks: ReadonlySet<number>;
   /** Program counters of the jumps that test the word. */
   readonly pcs: readonly number[];
 }
@@ -49,15 +51,16 @@ export function reads(program: Program, endian: Endian, auditArch: number, nr: n
   const known = layout({ nr, arch: auditArch, instructionPointer: 0n, args: [] }, endian);
   const le = endian === 'little';
   const loads = new Set<number>();
-  const tests = new Map<number, { constants: Set<number>; pcs: number[] }>();
+  const tests = new Map<number, { constants: Set<number>; masks: Set<number>; pcs: number[] }>();
   let indirect = false;
   let visits = 0;
   const seen = new Set<string>();
   const stack: Array<[number, St]> = [[0, { a: { c: 0 }, x: { c: 0 }, mem: new Array<Val>(16).fill(UNKNOWN) }]];
-  const tested = (w: number, pc: number, k?: number): void => {
+  const tested = (w: number, pc: number, k?: number, mask?: number): void => {
     let t = tests.get(w);
-    if (!t) tests.set(w, (t = { constants: new Set(), pcs: [] }));
+    if (!t) tests.set(w, (t = { constants: new Set(), masks: new Set(), pcs: [] }));
     if (k !== undefined) t.constants.add(k >>> 0);
+    if (mask !== undefined) t.masks.add(mask >>> 0);
     if (!t.pcs.includes(pc)) t.pcs.push(pc);
   };
 
@@ -121,7 +124,7 @@ export function reads(program: Program, endian: Endian, auditArch: number, nr: n
           next(s, test(e.op, s.a.c, b.c) ? tPc : fPc);
           break;
         }
-        if ('w' in s.a) tested(s.a.w, pc, 'c' in b && !s.a.derived ? b.c : undefined);
+        if ('w' in s.a) tested(s.a.w, pc, 'c' in b && !s.a.derived ? b.c : undefined, s.a.derived ? undefined : s.a.mask);
         if ('w' in b) tested(b.w, pc);
         next(s, tPc);
         next(s, fPc);
@@ -134,6 +137,7 @@ export function reads(program: Program, endian: Endian, auditArch: number, nr: n
   return { loads, tests: sorted(tests), indirect, truncated: false };
 }
 
-function sorted(tests: Map<number, { constants: Set<number>; pcs: number[] }>): ReadonlyMap<number, WordTests> {
-  return new Map([...tests].sort((p, q) => p[0] - q[0]).map(([w, t]) => [w, { constants: new Set([...t.constants].sort((a, b) => a - b)), pcs: [...t.pcs].sort((a, b) => a - b) }]));
+function sorted(tests: Map<number, { constants: Set<number>; masks: Set<number>; pcs: number[] }>): ReadonlyMap<number, WordTests> {
+  const asc = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b);
+  return new Map([...tests].sort((p, q) => p[0] - q[0]).map(([w, t]) => [w, { constants: new Set(asc(t.constants)), masks: new Set(asc(t.masks)), pcs: asc(t.pcs) }]));
 }

@@ -9,10 +9,10 @@
 
 import type { Arch } from '../../../arch/arch.js';
 import { syscallNumber } from '../../../arch/index.js';
-import { alu, test } from '../../../bpf/interpret.js';
 import { opcode } from '../../../bpf/opcodes.js';
 import { formatAction } from '../../../seccomp/action.js';
 import { SECCOMP_DATA_ARCH, SECCOMP_DATA_IP, SECCOMP_DATA_NR } from '../../../seccomp/data.js';
+import { reads } from '../../../seccomp/reads.js';
 import { simulate } from '../../../seccomp/simulate.js';
 import { permits, type LintContext, type SyscallView } from '../context.js';
 import type { CallPath, Witness } from '../types.js';
@@ -28,13 +28,12 @@ export interface Call {
 }
 
 const WORDS = new WeakMap<object, Map<string, readonly bigint[]>>();
-const BUDGET = 20_000;
 
 /**
  * The constants the program compares data words with (or masks them by) on some path of this
- * (ABI, nr), and one either side, 0 first: a walk with nr and arch known and everything else
- * unknown, both ways taken at a test of unknown data. Past its budget the walk gives up and every
- * jump constant of the program is a candidate.
+ * (ABI, nr), and one either side, 0 first (../../../seccomp/reads.ts). When that walk is
+ * incomplete (its budget, or a load through X) every jump constant and mask of the program is a
+ * candidate.
  */
 function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigint[] {
   let perProgram = WORDS.get(ctx.program);
@@ -44,63 +43,14 @@ function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigi
   if (hit) return hit;
   const found = new Set<number>([0]);
   const add = (k: number): void => { for (const v of [k, k + 1, k - 1]) if (v >= 0 && v <= 0xffffffff) found.add(v); };
-  const program = ctx.program;
-  const seen = new Set<string>();
-  // A and X: a known constant, or undefined for data the call's arguments decide.
-  const stack: Array<[number, number | undefined, number | undefined]> = [[0, 0, 0]];
-  let visits = 0;
-  let complete = true;
-  while (stack.length > 0) {
-    if (++visits > BUDGET) { complete = false; break; }
-    const [pc, a, x] = stack.pop()!;
-    const state = `${pc}/${a}/${x}`;
-    if (pc >= program.length || seen.has(state)) continue;
-    seen.add(state);
-    const ins = program[pc]!;
-    const e = opcode(ins.code)!.effect;
-    const k = ins.k >>> 0;
-    switch (e.kind) {
-      case 'ld-abs':
-        stack.push([pc + 1, k === SECCOMP_DATA_NR ? nr : k === SECCOMP_DATA_ARCH ? arch.auditArch : undefined, x]);
-        break;
-      case 'ld-imm': case 'ld-len':
-        stack.push(e.dst === 'a' ? [pc + 1, e.kind === 'ld-len' ? 64 : k, x] : [pc + 1, a, e.kind === 'ld-len' ? 64 : k]);
-        break;
-      case 'ld-mem':
-        stack.push(e.dst === 'x' ? [pc + 1, a, undefined] : [pc + 1, undefined, x]);
-        break;
-      case 'ld-ind': stack.push([pc + 1, undefined, x]); break;
-      case 'ldx-msh': stack.push([pc + 1, a, undefined]); break;
-      case 'st': stack.push([pc + 1, a, x]); break;
-      case 'tax': stack.push([pc + 1, a, a]); break;
-      case 'txa': stack.push([pc + 1, x, x]); break;
-      case 'neg': stack.push([pc + 1, a === undefined ? undefined : -a >>> 0, x]); break;
-      case 'alu': {
-        const b = e.src === 'k' ? k : x;
-        if (a === undefined && e.op === 'and' && b !== undefined) add(b);
-        stack.push([pc + 1, a !== undefined && b !== undefined && !((e.op === 'div' || e.op === 'mod') && b === 0) ? alu(e.op, a, b) : undefined, x]);
-        break;
-      }
-      case 'ja': stack.push([pc + 1 + ins.k, a, x]); break;
-      case 'jmp': {
-        const b = e.src === 'k' ? k : x;
-        if (a !== undefined && b !== undefined) {
-          stack.push([test(e.op, a, b) ? pc + 1 + ins.jt : pc + 1 + ins.jf, a, x]);
-        } else {
-          if (b !== undefined) add(b);
-          stack.push([pc + 1 + ins.jt, a, x], [pc + 1 + ins.jf, a, x]);
-        }
-        break;
-      }
-      case 'ret':
-        break;
-    }
-  }
-  if (!complete) {
-    for (const ins of program) {
+  const r = reads(ctx.program, arch.endian, arch.auditArch, nr);
+  if (r.truncated || r.indirect) {
+    for (const ins of ctx.program) {
       const e = opcode(ins.code)?.effect;
       if ((e?.kind === 'jmp' && e.src === 'k') || (e?.kind === 'alu' && e.op === 'and' && e.src === 'k')) add(ins.k >>> 0);
     }
+  } else {
+    for (const t of r.tests.values()) for (const k of [...t.constants, ...t.masks]) add(k);
   }
   const words = [...found].sort((p, q) => p - q).map(BigInt);
   perProgram.set(key, words);
