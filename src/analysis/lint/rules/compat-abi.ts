@@ -7,22 +7,10 @@
 // 32-bit ABI's filter compares low words only). x32 has ./x32-abi.ts; socketcall and ipc, which
 // have no native namesake, are the argument rules' business.
 
-import type { Arch } from '../../../arch/arch.js';
-import type { LintContext } from '../context.js';
 import type { LintRule } from '../types.js';
 import { compatAbis, namesByInterest, nativeAbi } from './abi-coverage.js';
 import { wordList } from './abi-groups.js';
-import { findLooser, witnessOf, type Call } from './coverage-calls.js';
-
-
-function looserCalls(ctx: LintContext, compat: Arch, native: Arch): Array<{ looser: Call; stricter: Call }> {
-  const out: Array<{ looser: Call; stricter: Call }> = [];
-  for (const name of namesByInterest(compat)) {
-    const pair = findLooser(ctx, { arch: compat, name }, { arch: native, name });
-    if (pair) out.push(pair);
-  }
-  return out;
-}
+import { looserCalls, witnessOf } from './coverage-calls.js';
 
 export const compatAbi: LintRule = {
   id: 'compat-abi',
@@ -37,7 +25,7 @@ export const compatAbi: LintRule = {
     const native = nativeAbi(ctx);
     if (!native) return;
     for (const compat of compatAbis(ctx, native).filter((a) => ctx.abis.includes(a))) {
-      const pairs = looserCalls(ctx, compat, native);
+      const pairs = looserCalls(ctx, compat, native, namesByInterest(compat));
       if (pairs.length === 0) continue;
       const first = pairs[0]!;
       report({

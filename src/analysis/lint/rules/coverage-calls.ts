@@ -180,6 +180,16 @@ export function findLooser(ctx: LintContext, a: { readonly arch: Arch; readonly 
   };
 }
 
+/** For each name, a call `a`'s ABI permits where the same call on `b`'s ABI is refused (the first found). */
+export function looserCalls(ctx: LintContext, a: Arch, b: Arch, names: readonly string[]): Array<{ readonly looser: Call; readonly stricter: Call }> {
+  const out: Array<{ looser: Call; stricter: Call }> = [];
+  for (const name of names) {
+    const pair = findLooser(ctx, { arch: a, name }, { arch: b, name });
+    if (pair) out.push(pair);
+  }
+  return out;
+}
+
 export function permittedCall(ctx: LintContext, arch: Arch, name: string, guesses: ReadonlyArray<readonly bigint[]> = typicalCalls(name)): Call | undefined {
   return findCall(ctx, arch, name, permits, guesses);
 }

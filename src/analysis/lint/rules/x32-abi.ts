@@ -11,8 +11,7 @@
 import type { LintRule } from '../types.js';
 import { namesByInterest, nativeAbi, x32Twin } from './abi-coverage.js';
 import { wordList } from './abi-groups.js';
-import { findLooser, witnessOf, type Call } from './coverage-calls.js';
-
+import { looserCalls, witnessOf } from './coverage-calls.js';
 
 export const x32Abi: LintRule = {
   id: 'x32-abi',
@@ -28,11 +27,7 @@ export const x32Abi: LintRule = {
     if (!native) return;
     const x32 = x32Twin(ctx, native);
     if (!x32) return;
-    const pairs: Array<{ looser: Call; stricter: Call }> = [];
-    for (const name of namesByInterest(x32)) {
-        const pair = findLooser(ctx, { arch: x32, name }, { arch: native, name });
-      if (pair) pairs.push(pair);
-    }
+    const pairs = looserCalls(ctx, x32, native, namesByInterest(x32));
     if (pairs.length === 0) return;
     const first = pairs[0]!;
     report({
