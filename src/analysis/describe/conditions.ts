@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+// Regions in words a person reads: `a0 = 38 (AF_ALG)`, `a0 ≥ 0x100000000`, `a2 & 0x4 ≠ 0`,
+// `nr ∉ {…}`. Arguments are named a0…a5 as in profiles; a value is named where the syscall's
+// signature knows what the argument holds (./values.ts). On 32-bit ABIs an argument is its low
+// word when the high word is untested (libseccomp compares only low words there).
+
+import type { Arch } from '../../arch/arch.js';
+import { syscallSignature } from '../../kernel/signatures.js';
+import { fieldsOf, U64_MAX, type Values64 } from '../partition/fields.js';
+import { formatSym } from '../partition/expr.js';
+import type { Region } from '../partition/region.js';
+import { isFullWord, type MaskedAtom, type WordSet } from '../partition/word-set.js';
+import { fieldAt, formatField } from '../../seccomp/data.js';
+import { argValueName } from './values.js';
+
+export type Namer = (v: bigint) => string;
+
+export const hexOf = (v: bigint | number): string => {
+  const b = BigInt(v);
+  return b > 9n ? `0x${b.toString(16)}` : b.toString();
+};
+
+/** Values people write in decimal (families, small counts) below 256; larger ones in hex. */
+export const valueOf = (v: bigint | number): string => {
+  const b = BigInt(v);
+  return b < 256n ? b.toString() : `0x${b.toString(16)}`;
+};
+
+const MAX_LISTED = 6;
+
+/** One set of u64 (or u32, with `max`) values as conditions on `name`. */
+export function describeIntervals(name: string, iv: readonly bigint[], max: bigint, show: Namer): string {
+  const points: bigint[] = [];
+  let pointsOnly = true;
+  for (let i = 0; i < iv.length; i += 2) {
+    if (iv[i] === iv[i + 1]) points.push(iv[i]!);
+    else pointsOnly = false;
+  }
+  if (pointsOnly) return points.length === 1 ? `${name} = ${show(points[0]!)}` : points.length <= MAX_LISTED ? `${name} ∈ {${points.map(show).join(', ')}}` : `${name} is one of ${points.length} values`;
+  // the complement: a few excluded points, or one range
+  const gaps: bigint[] = [];
+  let next = 0n;
+  for (let i = 0; i < iv.length; i += 2) {
+    if (iv[i]! > next) gaps.push(next, iv[i]! - 1n);
+    next = iv[i + 1]! + 1n;
+  }
+  if (next <= max) gaps.push(next, max);
+  if (gaps.length > 0 && gaps.length <= 2 * MAX_LISTED && gaps.every((g, i) => i % 2 === 1 || g === gaps[i + 1])) {
+    const ex = gaps.filter((_, i) => i % 2 === 0);
+    return ex.length === 1 ? `${name} ≠ ${show(ex[0]!)}` : `${name} ∉ {${ex.map(show).join(', ')}}`;
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < iv.length; i += 2) {
+    const lo = iv[i]!;
+    const hi = iv[i + 1]!;
+    if (lo === hi) parts.push(`${name} = ${show(lo)}`);
+    else if (lo === 0n) parts.push(`${name} ≤ ${show(hi)}`);
+    else if (hi === max) parts.push(`${name} ≥ ${show(lo)}`);
+    else parts.push(`${show(lo)} ≤ ${name} ≤ ${show(hi)}`);
+  }
+  if (parts.length > MAX_LISTED) return `${name} in ${iv.length / 2} ranges from ${show(iv[0]!)} to ${show(iv[iv.length - 1]!)}`;
+  return parts.join(' or ');
+}
+
+function describeAtom(name: string, a: MaskedAtom, show: Namer): string {
+  const sign = a.op === 'eq' ? (a.sense ? '=' : '≠') : a.op === 'gt' ? (a.sense ? '>' : '≤') : a.sense ? '≥' : '<';
+  return `${name} & ${hexOf(a.mask)} ${sign} ${show(BigInt(a.k))}`;
+}
+
+/** A 32-bit word's set as conditions (several, all of which hold). */
+export function describeWord(name: string, s: WordSet, show: Namer = valueOf): string[] {
+  const out: string[] = [];
+  if (!(s.intervals.length === 2 && s.intervals[0] === 0 && s.intervals[1] === 0xffffffff)) {
+    out.push(describeIntervals(name, s.intervals.map(BigInt), 0xffff_ffffn, show));
+  }
+  for (const a of s.masked) out.push(describeAtom(name, a, show));
+  return out;
+}
+
+function describeValues(name: string, v: Values64, bits: 32 | 64, show: Namer): string[] {
+  switch (v.kind) {
+    case 'any': return [];
+    case 'intervals': return [describeIntervals(name, v.intervals, U64_MAX, show)];
+    case 'words': {
+      // on a 32-bit ABI an argument with an untested high word reads as its low word
+      if (isFullWord(v.hi)) return describeWord(bits === 32 ? name : `${name} (low 32 bits)`, v.lo, show);
+      return [...describeWord(`${name}.hi`, v.hi), ...describeWord(`${name}.lo`, v.lo, show)];
+    }
+  }
+}
+
+/** The argument conditions of a region of one syscall (`name`, maybe unknown) on `arch`. */
+export function describeArgs(region: Region, arch: Arch, syscall: string | undefined): string[] {
+  const f = fieldsOf(region, arch.endian);
+  const sig = syscall ? syscallSignature(arch, syscall) : undefined;
+  const out: string[] = [];
+  f.args.forEach((v, i) => {
+    const argName = sig?.[i]?.name;
+    const show: Namer = (x) => {
+      const named = syscall && argName ? argValueName(syscall, argName, x) : undefined;
+      return named ? `${valueOf(x)} (${named})` : valueOf(x);
+    };
+    out.push(...describeValues(`a${i}`, v, arch.bits, show));
+  });
+  out.push(...describeValues('instruction_pointer', f.ip, 64, valueOf));
+  for (const t of region.opaque) {
+    const name = (o: number) => { const fl = fieldAt(o, arch.endian); return fl ? formatField(fl) : `[${o}]`; };
+    const sign = t.op === 'jeq' ? (t.taken ? '=' : '≠') : t.op === 'jgt' ? (t.taken ? '>' : '≤') : t.op === 'jge' ? (t.taken ? '≥' : '<') : t.taken ? '&≠0' : '&=0';
+    out.push(t.op === 'jset' ? `${formatSym(t.l, name)} & ${formatSym(t.r, name)} ${t.taken ? '≠' : '='} 0` : `${formatSym(t.l, name)} ${sign} ${formatSym(t.r, name)}`);
+  }
+  return out;
+}
