@@ -6,9 +6,9 @@
 
 import type { Arch } from '../../arch/arch.js';
 import { syscallSignature } from '../../kernel/signatures.js';
-import { fieldsOf, U64_MAX, type Values64 } from '../partition/fields.js';
+import { fieldsOf, U64_MAX, type Fields, type Values64 } from '../partition/fields.js';
 import { formatSym } from '../partition/expr.js';
-import type { Region } from '../partition/region.js';
+import type { OpaqueTest, Region } from '../partition/region.js';
 import { isFullWord, type MaskedAtom, type WordSet } from '../partition/word-set.js';
 import { fieldAt, formatField } from '../../seccomp/data.js';
 import { argValueName } from './values.js';
@@ -91,7 +91,11 @@ function describeValues(name: string, v: Values64, bits: 32 | 64, show: Namer): 
 
 /** The argument conditions of a region of one syscall (`name`, maybe unknown) on `arch`. */
 export function describeArgs(region: Region, arch: Arch, syscall: string | undefined): string[] {
-  const f = fieldsOf(region, arch.endian);
+  return describeFields(fieldsOf(region, arch.endian), region.opaque, arch, syscall);
+}
+
+/** The same, from a region's fields (after regions were merged) and its opaque tests. */
+export function describeFields(f: Fields, opaque: readonly OpaqueTest[], arch: Arch, syscall: string | undefined): string[] {
   const sig = syscall ? syscallSignature(arch, syscall) : undefined;
   const out: string[] = [];
   f.args.forEach((v, i) => {
@@ -103,9 +107,9 @@ export function describeArgs(region: Region, arch: Arch, syscall: string | undef
     out.push(...describeValues(`a${i}`, v, arch.bits, show));
   });
   out.push(...describeValues('instruction_pointer', f.ip, 64, valueOf));
-  for (const t of region.opaque) {
-    const name = (o: number) => { const fl = fieldAt(o, arch.endian); return fl ? formatField(fl) : `[${o}]`; };
-    const sign = t.op === 'jeq' ? (t.taken ? '=' : '≠') : t.op === 'jgt' ? (t.taken ? '>' : '≤') : t.op === 'jge' ? (t.taken ? '≥' : '<') : t.taken ? '&≠0' : '&=0';
+  const name = (o: number) => { const fl = fieldAt(o, arch.endian); return fl ? formatField(fl) : `[${o}]`; };
+  for (const t of opaque) {
+    const sign = t.op === 'jeq' ? (t.taken ? '=' : '≠') : t.op === 'jgt' ? (t.taken ? '>' : '≤') : t.taken ? '≥' : '<';
     out.push(t.op === 'jset' ? `${formatSym(t.l, name)} & ${formatSym(t.r, name)} ${t.taken ? '≠' : '='} 0` : `${formatSym(t.l, name)} ${sign} ${formatSym(t.r, name)}`);
   }
   return out;
