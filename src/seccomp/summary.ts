@@ -10,7 +10,7 @@ import type { Program } from '../bpf/instruction.js';
 import { formatAction } from './action.js';
 import { comparedAuditArches } from './annotate.js';
 import { isConstantAllow } from './cache.js';
-import { outcomes } from './outcomes.js';
+import { outcomes } from '../analysis/partition/per-syscall.js';
 
 export interface AbiSummary {
   readonly arch: Arch;

@@ -21,7 +21,7 @@ import type { Profile } from '../../profile/types.js';
 import type { Resolution } from '../../resolve/resolve.js';
 import type { ResolvedProfile } from '../../resolve/types.js';
 import { actionSpec, decodeAction, formatAction } from '../../seccomp/action.js';
-import { outcomes, type Outcomes } from '../../seccomp/outcomes.js';
+import { outcomes, type Outcomes } from '../partition/per-syscall.js';
 import { simulate } from '../../seccomp/simulate.js';
 import type { SubjectKind } from './types.js';
 

@@ -15,7 +15,7 @@ import type { Program } from '../../bpf/instruction.js';
 import type { JumpOp } from '../../bpf/opcodes.js';
 import { opcode } from '../../bpf/opcodes.js';
 import { test } from '../../bpf/interpret.js';
-import { aluSym, maskedWord, negSym, sameSym, word, type Sym } from './expr.js';
+import { aluSym, maskedWord, negSym, sameSym, word, wordsOf, type Sym } from './expr.js';
 import { constrainRegion, withOpaque, type Region } from './region.js';
 import { SearchBudgetExceeded, type CmpOp } from './word-set.js';
 
@@ -51,6 +51,27 @@ export interface Partition {
 export interface PartitionOptions {
   /** Symbolic instruction steps before the exploration stops (default 2,000,000). */
   readonly budget?: number;
+  /** Told of every load and test on a feasible path (once per path that reaches it). */
+  readonly observer?: Observer;
+}
+
+export interface Observer {
+  /** `ld [offset]` at `pc`. */
+  load?(offset: number, pc: number): void;
+  /**
+   * A jump at `pc` tests the word at `offset`: against constant `k` (for jset, the bits tested)
+   * after AND-ing it with `mask` (0xffffffff: the whole word), or, when the word only flows into
+   * the test through other arithmetic, with neither.
+   */
+  test?(offset: number, pc: number, k?: number, mask?: number): void;
+}
+
+function observeTest(o: Observer, pc: number, l: Sym, r: Sym): void {
+  const lw = maskedWord(l);
+  const rw = maskedWord(r);
+  if (lw && typeof r === 'number') return o.test!(lw.offset, pc, r, lw.mask);
+  if (rw && typeof l === 'number') return o.test!(rw.offset, pc, l, rw.mask);
+  for (const w of wordsOf(l, wordsOf(r))) o.test!(w, pc);
 }
 
 interface State {
@@ -117,6 +138,7 @@ const CMP: Readonly<Record<Exclude<JumpOp, 'jset'>, CmpOp>> = { jeq: 'eq', jgt: 
 /** Splits `start` by the program's paths (word offsets are byte offsets; what they mean depends on the ABI's byte order). */
 export function partition(program: Program, start: Region, options: PartitionOptions = {}): Partition {
   const budget = options.budget ?? DEFAULT_BUDGET;
+  const observer = options.observer;
   const leaves: Leaf[] = [];
   let exact = true;
   let steps = 0;
@@ -137,7 +159,7 @@ export function partition(program: Program, start: Region, options: PartitionOpt
     const e = opcode(ins.code)!.effect;
     const go = (st: Partial<State>, pc = s.pc + 1) => stack.push({ ...s, ...st, pc });
     switch (e.kind) {
-      case 'ld-abs': go({ a: word(ins.k) }); break;
+      case 'ld-abs': observer?.load?.(ins.k, s.pc); go({ a: word(ins.k) }); break;
       case 'ld-len': go(e.dst === 'a' ? { a: 64 } : { x: 64 }); break;
       case 'ld-imm': go(e.dst === 'a' ? { a: ins.k } : { x: ins.k }); break;
       case 'ld-mem': go(e.dst === 'a' ? { a: s.mem[ins.k]! } : { x: s.mem[ins.k]! }); break;
@@ -174,6 +196,7 @@ export function partition(program: Program, start: Region, options: PartitionOpt
         const tPc = s.pc + 1 + ins.jt;
         const fPc = s.pc + 1 + ins.jf;
         if (typeof s.a === 'number' && typeof b === 'number') { go({}, test(e.op, s.a, b) ? tPc : fPc); break; }
+        if (observer?.test) observeTest(observer, s.pc, s.a, b);
         if (tPc === fPc) { go({}, tPc); break; }
         let parts: Branch[];
         try { parts = branch(s.region, e.op, s.a, b); } catch (err) { if (!(err instanceof SearchBudgetExceeded)) throw err; leaf({ region: s.region, unknown: 'search', pc: s.pc }); break; }

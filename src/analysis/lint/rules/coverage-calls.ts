@@ -12,7 +12,7 @@ import { syscallNumber } from '../../../arch/index.js';
 import { opcode } from '../../../bpf/opcodes.js';
 import { formatAction } from '../../../seccomp/action.js';
 import { SECCOMP_DATA_ARCH, SECCOMP_DATA_IP, SECCOMP_DATA_NR } from '../../../seccomp/data.js';
-import { reads } from '../../../seccomp/reads.js';
+import { reads } from '../../partition/per-syscall.js';
 import { simulate } from '../../../seccomp/simulate.js';
 import { permits, type LintContext, type SyscallView } from '../context.js';
 import type { CallPath, Witness } from '../types.js';
@@ -44,7 +44,7 @@ function candidateWords(ctx: LintContext, arch: Arch, nr: number): readonly bigi
   const found = new Set<number>([0]);
   const add = (k: number): void => { for (const v of [k, k + 1, k - 1]) if (v >= 0 && v <= 0xffffffff) found.add(v); };
   const r = reads(ctx.program, arch.endian, arch.auditArch, nr);
-  if (r.truncated || r.indirect) {
+  if (r.truncated) {
     for (const ins of ctx.program) {
       const e = opcode(ins.code)?.effect;
       if ((e?.kind === 'jmp' && e.src === 'k') || (e?.kind === 'alu' && e.op === 'and' && e.src === 'k')) add(ins.k >>> 0);

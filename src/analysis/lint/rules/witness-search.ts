@@ -13,7 +13,7 @@
 import type { Arch } from '../../../arch/arch.js';
 import { join64, U64_MAX } from '../../../bits.js';
 import { argOffset } from '../../../seccomp/data.js';
-import { reads, type Reads } from '../../../seccomp/reads.js';
+import { reads, type Reads } from '../../partition/per-syscall.js';
 import { simulate } from '../../../seccomp/simulate.js';
 import type { ArgCondition, ProfileRule } from '../../../resolve/types.js';
 import { formatAction, type LintContext, type SyscallView } from '../context.js';

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// reads: which seccomp_data words a verdict can depend on, with which constants, at which jumps.
+// reads: which seccomp_data words a verdict can depend on, with which constants, at which jumps,
+// on the paths a call of the syscall can take.
 
 import { describe, expect, it } from 'vitest';
-import { assemble } from '../bpf/assemble.js';
-import { validate } from '../bpf/validate.js';
-import { parseAction } from './action.js';
-import { reads } from './reads.js';
+import { assemble } from '../../bpf/assemble.js';
+import { validate } from '../../bpf/validate.js';
+import { parseAction } from '../../seccomp/action.js';
+import { reads } from './per-syscall.js';
 
 const X86_64 = 0xc000003e;
 
@@ -39,7 +40,7 @@ const P = program([
 
 const summary = (nr: number, auditArch = X86_64) => {
   const r = reads(P, 'little', auditArch, nr);
-  return { loads: [...r.loads], tests: Object.fromEntries([...r.tests].map(([w, t]) => [w, { constants: [...t.constants], ...(t.masks.size ? { masks: [...t.masks] } : {}), pcs: t.pcs }])), indirect: r.indirect, truncated: r.truncated };
+  return { loads: [...r.loads], tests: Object.fromEntries([...r.tests].map(([w, t]) => [w, { constants: [...t.constants], ...(t.masks.size ? { masks: [...t.masks] } : {}), pcs: t.pcs }])), truncated: r.truncated };
 };
 
 describe('reads', () => {
@@ -49,11 +50,11 @@ describe('reads', () => {
     { name: 'getpid: the instruction pointer', nr: 39, want: { loads: [4, 0, 8], tests: { 8: { constants: [0x1000], pcs: [14] } } } },
     { name: 'read: nothing but nr and arch', nr: 0, want: { loads: [4, 0], tests: {} } },
   ])('$name', ({ nr, want }) => {
-    expect(summary(nr)).toEqual({ ...want, indirect: false, truncated: false });
+    expect(summary(nr)).toEqual({ ...want, truncated: false });
   });
 
   it('another ABI never gets past the arch check', () => {
-    expect(summary(41, 0x40000003)).toEqual({ loads: [4], tests: {}, indirect: false, truncated: false });
+    expect(summary(41, 0x40000003)).toEqual({ loads: [4], tests: {}, truncated: false });
   });
 
   it('a word that only reaches a test through other ALU operations is tested without a constant', () => {

@@ -2,11 +2,11 @@
 // interpreter gives is one the analysis said was reachable.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { decode } from '../bpf/encode.js';
-import { validate } from '../bpf/validate.js';
-import { simulate } from './simulate.js';
-import { outcomes } from './outcomes.js';
-import { archByName, syscallNames, syscallNumber } from '../arch/index.js';
+import { decode } from '../../bpf/encode.js';
+import { validate } from '../../bpf/validate.js';
+import { simulate } from '../../seccomp/simulate.js';
+import { outcomes } from './per-syscall.js';
+import { archByName, syscallNames, syscallNumber } from '../../arch/index.js';
 
 const SEED = Number(process.env['SYSCAGE_SEED'] ?? Date.now() % 2 ** 31);
 console.log(`outcomes soundness: seed ${SEED}`);
@@ -16,7 +16,7 @@ const interesting = [0n, 1n, 2n, 37n, 38n, 39n, 40n, 41n, 0xffffffffn, 0x1000000
 const pick = () => (rand32() % 3 === 0 ? (BigInt(rand32()) << 32n) | BigInt(rand32()) : interesting[rand32() % interesting.length]!);
 
 describe('outcomes', () => {
-  const bytes = new Uint8Array(readFileSync(new URL('../../examples/docker-default-amd64.bpf', import.meta.url)));
+  const bytes = new Uint8Array(readFileSync(new URL('../../../examples/docker-default-amd64.bpf', import.meta.url)));
   const program = validate(decode(bytes, 'little').value!).value!;
   it.each(['x86_64', 'x86', 'x32'])('contains every verdict simulate gives on %s', (name) => {
     const arch = archByName(name)!;
