@@ -9,10 +9,10 @@
 //   6. new-syscalls   newer syscalls answered with ENOSYS where the fallback is allowed (./new-syscalls.ts)
 // Every step works on the runtime's reading of the current draft (runc lens: Docker, containerd,
 // Kubernetes) and is checked before it is kept: the draft must still parse, resolve and compile
-// without errors (runc would start the container), and its policy must be at least as strict as
-// the input's at every point of the decision space (./strictness.ts). A step that fails either
-// check is left out, with a warning that says why. The output is the whole input document with
-// only the rules changed (every other field kept, integers exact), or the input text itself when
+// without errors (runc would start the container), and its program must be at least as strict as
+// the input's at every point of the decision space (proved exactly over both programs'
+// partitions, ../diff/subset.ts). A step that fails either check is left out, with a warning
+// that says why. The output is the whole input document with only the rules changed (every other field kept, integers exact), or the input text itself when
 // nothing changed. Platform-neutral: no node:* imports.
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
@@ -31,11 +31,11 @@ import { ioUringStep } from './io-uring.js';
 import { multiplexerStep } from './multiplexer.js';
 import { newSyscallsStep } from './new-syscalls.js';
 import { overriddenStep } from './overridden.js';
-import { atLeastAsStrict, type WeakerPoint } from './strictness.js';
+import { atLeastAsStrictAs } from '../diff/subset.js';
+import type { Difference } from '../diff/diff.js';
 import { applyUnits, note, type Change, type HardenResult, type StepEnv, type StepId, type StepResult, type StepUnit } from './types.js';
 
 export type { Change, HardenResult, StepId } from './types.js';
-export { atLeastAsStrict, type StrictnessReport, type WeakerPoint } from './strictness.js';
 
 /** The steps, in the order they run. */
 export const STEPS: ReadonlyArray<{ readonly id: StepId; readonly what: string; readonly run: (a: Analysis, env: StepEnv) => StepResult }> = [
@@ -62,10 +62,12 @@ export interface HardenOptions {
   readonly steps?: readonly StepId[];
 }
 
-function pointText(p: WeakerPoint, arches: Analysis['ctx']['abis']): string {
-  const arch = arches.find((a) => a.auditArch === p.data.arch && (a.nrBit === 0 || (p.data.nr & a.nrBit) !== 0));
-  const name = arch ? syscallName(arch, p.data.nr) ?? `syscall ${p.data.nr}` : `syscall ${p.data.nr}`;
-  return `${formatCall(name, p.data.args)} on ${arch?.name ?? 'another ABI'} would get ${formatAction(p.after)} instead of ${formatAction(p.before)}`;
+function pointText(d: Difference): string {
+  const w = d.witness;
+  if (!w) return 'a region of the decision space could not be decided';
+  const arch = d.arch;
+  const name = arch ? syscallName(arch, w.data.nr) ?? `syscall ${w.data.nr}` : `syscall ${w.data.nr}`;
+  return `${formatCall(name, w.data.args)} on ${arch?.name ?? 'another ABI'} would get ${formatAction(w.a)} instead of ${formatAction(w.b)}`;
 }
 
 /** Hardens the profile `text` for `target` (see the module header). */
@@ -85,8 +87,9 @@ export function hardenProfile(text: string, target: Target, options: HardenOptio
     const next = analyse(current.draft.with(rules), target);
     const failed = next.diagnostics.find((d) => d.severity === 'error');
     if (!next.analysis || failed) return { reason: `the result would not load (${failed?.code ?? 'error'}: ${failed?.message ?? 'it does not compile'})` };
-    const cmp = atLeastAsStrict(base.analysis!.policy, next.analysis.policy);
-    if (cmp.weaker.length > 0) return { reason: `it would weaken the profile: ${pointText(cmp.weaker[0]!, current.ctx.abis)}` };
+    // exact, over the whole decision space of both compiled programs (../diff/subset.ts)
+    const cmp = atLeastAsStrictAs(next.analysis.ctx.program, base.analysis!.ctx.program, { limit: 1 });
+    if (!cmp.holds) return { reason: `it would weaken the profile: ${pointText(cmp.differences[0] ?? cmp.undecided[0]!)}` };
     return { analysis: next.analysis };
   };
   for (const step of STEPS) {
