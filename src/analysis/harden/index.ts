@@ -13,7 +13,8 @@
 // the input's at every point of the decision space (proved exactly over both programs'
 // partitions, ../diff/subset.ts). A step that fails either check is left out, with a warning
 // that says why. The output is the whole input document with only the rules changed (every
-// other field kept, integers exact), or the input text itself when nothing changed. Platform-neutral: no node:* imports.
+// other field kept, integers exact), or the input text itself when nothing changed.
+// Platform-neutral: no node:* imports.
 
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
