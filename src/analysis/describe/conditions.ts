@@ -68,12 +68,12 @@ function describeAtom(name: string, a: MaskedAtom, show: Namer): string {
 }
 
 /** A 32-bit word's set as conditions (several, all of which hold). */
-export function describeWord(name: string, s: WordSet, show: Namer = valueOf): string[] {
+export function describeWord(name: string, s: WordSet, show: Namer = valueOf, maskedName = name): string[] {
   const out: string[] = [];
   if (!(s.intervals.length === 2 && s.intervals[0] === 0 && s.intervals[1] === 0xffffffff)) {
     out.push(describeIntervals(name, s.intervals.map(BigInt), 0xffff_ffffn, show));
   }
-  for (const a of s.masked) out.push(describeAtom(name, a, show));
+  for (const a of s.masked) out.push(describeAtom(maskedName, a, show));
   return out;
 }
 
@@ -83,7 +83,8 @@ function describeValues(name: string, v: Values64, bits: 32 | 64, show: Namer): 
     case 'intervals': return [describeIntervals(name, v.intervals, U64_MAX, show)];
     case 'words': {
       // on a 32-bit ABI an argument with an untested high word reads as its low word
-      if (isFullWord(v.hi)) return describeWord(bits === 32 ? name : `${name} (low 32 bits)`, v.lo, show);
+      // a mask within the low word tests the 64-bit value the same way: `a0 & 0x7e020000 ≠ 0`
+      if (isFullWord(v.hi)) return describeWord(bits === 32 ? name : `${name} (low 32 bits)`, v.lo, show, name);
       return [...describeWord(`${name}.hi`, v.hi), ...describeWord(`${name}.lo`, v.lo, show)];
     }
   }

@@ -8,7 +8,7 @@
 // row). Nothing is dropped: every region of the result is in exactly one row.
 
 import type { Arch } from '../../arch/arch.js';
-import { syscallName, syscallNames, syscallNumber } from '../../arch/index.js';
+import { ARCHES, syscallName, syscallNames, syscallNumber } from '../../arch/index.js';
 import { syscallSignature } from '../../kernel/signatures.js';
 import type { SeccompData } from '../../seccomp/data.js';
 import { simulate } from '../../seccomp/simulate.js';
@@ -106,6 +106,7 @@ function merged(p: Piece, q: Piece): Fields | undefined {
 }
 
 const NR = 0;
+const ARCH_INDEX = (a: Arch): number => ARCHES.indexOf(a);
 
 /** Splits a region over many numbers into its named syscalls and the rest. */
 function pieces(d: Difference): Piece[] {
@@ -146,7 +147,7 @@ function callText(arch: Arch | undefined, data: SeccompData): string {
 /** The rows of a result, in the order of `arches` (then the other ABIs, then other arch values). */
 export function diffRows(result: DiffResult, a: Program, b: Program, arches: readonly Arch[] = [], which: 'differences' | 'undecided' = 'differences'): DiffRow[] {
   const all = which === 'differences' ? result.differences : result.undecided;
-  const order = (d: Difference) => { const i = d.arch ? arches.indexOf(d.arch) : -1; return d.arch === undefined ? 1e9 : i < 0 ? 1e6 : i; };
+  const order = (d: Difference) => { const i = d.arch ? arches.indexOf(d.arch) : -1; return d.arch === undefined ? 1e9 : i < 0 ? 1e6 + ARCH_INDEX(d.arch) : i; };
   const ps = [...all].sort((x, y) => order(x) - order(y)).flatMap(pieces);
   // merge pieces of one syscall and pair of values that differ in one argument
   const rows: Piece[] = [];
@@ -160,6 +161,10 @@ export function diffRows(result: DiffResult, a: Program, b: Program, arches: rea
     }
     if (!done) rows.push(p);
   }
+  // within an ABI, by syscall number (numbers without a name last); sort is stable
+  const rank = new Map(rows.map((p, i) => [p, i]));
+  const abiOf = (p: Piece) => (p.arch ? (arches.indexOf(p.arch) < 0 ? 1e6 + ARCH_INDEX(p.arch) : arches.indexOf(p.arch)) : 1e9);
+  rows.sort((x, y) => abiOf(x) - abiOf(y) || (x.nr ?? Infinity) - (y.nr ?? Infinity) || rank.get(x)! - rank.get(y)!);
   return rows.map((p) => {
     const w = regionWitness(p.region, p.arch?.endian ?? 'little');
     const endian = p.arch?.endian ?? 'little';
