@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   { name: 'harden', summary: 'rewrite a profile so the bypasses are closed for the target, without widening anything', load: () => import('./commands/harden.js') },
   { name: 'init', summary: 'write a profile to start from: docker-default, unix-only-network, no-af-alg-vsock, wx-memory, deny-all-log, default-deny', load: () => import('./commands/init.js') },
   { name: 'diff', summary: 'exact differences between two profiles or filters, per ABI and syscall, each with a witness call', load: () => import('./commands/diff.js') },
+  { name: 'explain', summary: 'per ABI and action: which syscalls and argument conditions lead there, folded, with named constants (AF_UNIX, CLONE_NEWUSER)', load: () => import('./commands/explain.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
   { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },
