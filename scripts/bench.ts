@@ -6,6 +6,9 @@
 //   instructions      emitted
 //   executed          instructions per syscall, mean and max over every syscall number of each ABI
 //   kernel cache      syscalls served without running the filter (seccomp_is_const_allow)
+//   diff              Docker's default against Podman's on the three ABIs (x86_64, x32, x86): the
+//                     time of diffPrograms on syscage's two programs and on libseccomp's two, as a
+//                     ratio to one libseccomp compile of Docker's default (libseccomp has no diff)
 // Plus CLI startup against bare `node`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,8 @@ import { compileProfileText } from '../src/cli/source.js';
 import { exportFilter, loadLibseccomp } from '../src/linux/libseccomp.js';
 import type { ApiFilter } from '../src/resolve/types.js';
 import { DOCKER_DEFAULT_PROFILE } from '../src/profile/defaults.gen.js';
+import { diffPrograms, type DiffResult } from '../src/analysis/diff/diff.js';
+import { abiSpace } from '../src/analysis/partition/spaces.js';
 
 // Run as plain node over an esbuild bundle (`npm run bench`): tsx's transform (keepNames) would
 // slow the code measured by about 2x. The bundle lives in node_modules/.cache/syscage-bench/.
@@ -72,6 +77,8 @@ const profiles: Array<[string, string, string | undefined]> = [
   ['docker default', DOCKER_DEFAULT_PROFILE, undefined],
   ['podman default', readFileSync(join(root, PODMAN), 'utf8'), PODMAN],
 ];
+/** Each profile's two programs and libseccomp's compile, kept for the diff below. */
+const built: Array<{ ours: Program; theirs: Program; theirsMs: number; theirsFn: () => void }> = [];
 for (const [name, text, file] of profiles) {
   const ours = compileProfileText(text, name, target);
   if (!ours.program || !ours.resolution?.filter) throw new Error(`${name}: ${ours.diagnostics.map((d) => d.message).join('; ')}`);
@@ -100,6 +107,7 @@ for (const [name, text, file] of profiles) {
   const speedup = theirsMs / oursMs;
   const alternating = median(rounds);
   const theirs = libseccompProgram(filter).program;
+  built.push({ ours: ours.program, theirs, theirsMs, theirsFn });
   console.log(`\n${name} on amd64 (${ours.arches!.map((a) => a.name).join(' + ')}), runc lens, libseccomp ${status.version.major}.${status.version.minor}.${status.version.micro} optimize 2:`);
   console.log(`  compile time   syscage ${f1(oursMs)} ms, libseccomp ${f1(theirsMs)} ms: ${speedup.toFixed(1)}x faster, ${alternating.toFixed(1)}x alternating (target >= 5x; warm, medians of ${measured} batches of 10); cold: first compile in a fresh process ${f1(coldMs)} ms (median of 5)`);
   console.log(`  instructions   syscage ${ours.program.length}, libseccomp ${theirs.length}: ${(ours.program.length / theirs.length).toFixed(2)} of libseccomp's (target <= 1.00, aim 0.80)`);
@@ -108,6 +116,22 @@ for (const [name, text, file] of profiles) {
     const b = executed(theirs, arch);
     console.log(`  ${arch.name.padEnd(7)} executed mean ${f1(a.mean)} vs ${f1(b.mean)} (ratio ${(a.mean / b.mean).toFixed(2)}), max ${a.max} vs ${b.max}; kernel cache serves ${a.cached} vs ${b.cached}`);
   }
+}
+
+// diff: libseccomp has none, so the yardstick is one libseccomp compile of Docker's default,
+// measured above (alone) and again batch by batch against the diff (alternating).
+const [docker, podman] = built as [typeof built[0], typeof built[0]];
+const amd64 = ['x86_64', 'x32', 'x86'].map((n) => abiSpace(archByName(n)!));
+console.log(`\ndocker default vs podman default on amd64 (x86_64 + x32 + x86), runc lens: diffPrograms (aim < 200 ms); ratio = diff / one libseccomp compile of docker default (${f1(docker.theirsMs)} ms)`);
+for (const [label, a, b] of [['syscage programs', docker.ours, podman.ours], ['libseccomp programs', docker.theirs, podman.theirs]] as const) {
+  let result: DiffResult | undefined;
+  const diffFn = () => { result = diffPrograms(a, b, { spaces: amd64 }); };
+  warmUp(diffFn);
+  const batch = (fn: () => void) => time(() => { for (let i = 0; i < 10; i++) fn(); }) / 10;
+  const alone = median(Array.from({ length: measured }, () => batch(diffFn)));
+  const alternating = median(Array.from({ length: measured }, () => { const d = batch(diffFn); return d / batch(docker.theirsFn); }));
+  const r = result!;
+  console.log(`  ${label.padEnd(19)} ${f1(alone)} ms: ${(alone / docker.theirsMs).toFixed(2)}x a libseccomp compile, ${alternating.toFixed(2)}x alternating (warm, medians of ${measured} batches of 10); ${r.differences.length} differences over ${r.cells} regions, ${r.complete && r.undecided.length === 0 ? 'complete' : `incomplete (${r.undecided.length} undecided)`}`);
 }
 
 const bytes = new Uint8Array(readFileSync(join(root, 'examples/docker-default-amd64.bpf')));
