@@ -184,4 +184,14 @@ describe('public API: Docker\'s default on amd64, end to end', () => {
     expect(listing.split('\n')[0]).toBe(`# ${docker.program!.length} instructions`);
     expect(api.lintFilter(docker.program!, 'little').length).toBeGreaterThan(0);
   });
+
+  it('explain: ptrace always ALLOW and reboot always EPERM on x86_64, exploration complete', () => {
+    const e = api.explainProgram(docker.program!, docker.arches);
+    expect(e.complete).toBe(true);
+    const x86_64 = e.abis.find((a) => a.arch === amd64.host)!;
+    const always = (action: number) => x86_64.groups.find((g) => g.outcome.value === action)?.syscalls ?? [];
+    expect(always(ALLOW)).toContain('ptrace');
+    expect(always(EPERM)).toContain('reboot');
+    expect(api.formatExplanation(e).length).toBeGreaterThan(0);
+  });
 });
