@@ -1,10 +1,15 @@
 // `syscage diff` and `check --subset-of` on real profiles: the moby history (exactly the socket
 // change of the AF_ALG commit, exactly the socketcall change of the socketcall commit, on x86
 // only), equivalence of a reordered and reformatted profile, a libseccomp filter against the
-// profile it came from, and the exit codes.
+// profile it came from, and the exit codes; hostile path explosions end, marked incomplete.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/harness.js';
+import { insn, type Instruction, type Program } from '../../src/bpf/instruction.js';
+import { validate } from '../../src/bpf/validate.js';
+import { simulate } from '../../src/seccomp/simulate.js';
+import { diffPrograms } from '../../src/analysis/diff/diff.js';
+import { atLeastAsStrictAs } from '../../src/analysis/diff/subset.js';
 
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/profiles/${p}`, import.meta.url), 'utf8');
 const MOBY = {
@@ -130,5 +135,45 @@ describe('syscage check --subset-of', () => {
     const d = await runCli(['diff', 'default.json', 'enosys.json', '--host', 'amd64'], files);
     expect(d.code).toBe(1);
     expect(d.stdout).toMatch(/was ERRNO\(1\), is now ERRNO\(38\)/);
+  });
+});
+
+describe('hostile programs end, incomplete rather than wrong', () => {
+  // n blocks of `ld [arg]; jset #bit` whose two paths join again: 2^n paths, each a region
+  const explosion = (n: number, ret: number, alu = false): Program => {
+    const ins: Instruction[] = [];
+    for (let i = 0; i < n; i++) {
+      ins.push(insn(0x20, 16 + 4 * (i % 12)));            // ld [args word]
+      if (alu) ins.push(insn(0x24, 3));                    // mul #3: a computed value
+      ins.push(insn(0x45, 1 << (i % 31), 0, 1));           // jset #bit, t, s
+      ins.push(insn(0x20, 0), insn(0x20, 4));              // t: ld [0]; s: ld [4]
+    }
+    ins.push(insn(0x06, ret));
+    return validate(ins).value!;
+  };
+  const ALLOW = 0x7fff0000;
+  const ERRNO_1 = 0x00050001;
+
+  it.each([
+    ['the same program, 2^24 paths', explosion(24, ALLOW), explosion(24, ALLOW)],
+    ['every path differs, 2^30 paths', explosion(30, ALLOW), explosion(30, ERRNO_1)],
+    ['computed tests on every path', explosion(20, ALLOW, true), explosion(20, ERRNO_1, true)],
+  ])('%s: the whole product is capped', (_, a, b) => {
+    const r = diffPrograms(a, b);
+    expect(r.complete).toBe(false);
+    const s = atLeastAsStrictAs(a, b);
+    expect(s.holds).toBe(false);
+    expect(s.complete).toBe(false);
+    for (const d of r.differences.slice(0, 50)) {
+      expect(d.witness).toBeDefined();
+      expect(simulate(a, 'little', d.witness!.data).value).toBe(d.a);
+      expect(simulate(b, 'little', d.witness!.data).value).toBe(d.b);
+    }
+  });
+
+  it('a small budget is honoured', () => {
+    const r = diffPrograms(explosion(12, ALLOW), explosion(12, ALLOW), { totalBudget: 10_000 });
+    expect(r.complete).toBe(false);
+    expect(r.cells).toBeLessThan(10_000);
   });
 });

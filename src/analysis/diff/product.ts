@@ -5,7 +5,7 @@
 
 import type { Arch } from '../../arch/arch.js';
 import type { Program } from '../../bpf/instruction.js';
-import { partition, type Leaf, type PartitionOptions } from '../partition/partition.js';
+import { partition, PARTITION_BUDGET, type Leaf, type PartitionOptions } from '../partition/partition.js';
 import type { Region } from '../partition/region.js';
 import { allSpaces, type Space } from '../partition/spaces.js';
 
@@ -22,17 +22,34 @@ export interface ProductStats {
   cells: number;
   /** Both programs were explored completely. */
   complete: boolean;
+  /** Symbolic steps taken, over all partitions. */
+  steps: number;
 }
 
+export interface ProductOptions extends PartitionOptions {
+  /** Symbolic steps for the whole product (default 1,000,000: a few seconds; real pairs take a few thousand): a hostile pair cannot run forever. */
+  readonly totalBudget?: number;
+}
+
+const TOTAL_BUDGET = 1_000_000;
+
 /** Calls `visit` for every cell; stops early when it returns false. */
-export function forEachCell(a: Program, b: Program, visit: (c: Cell) => boolean | void, spaces: readonly Space[] = allSpaces(), options: PartitionOptions = {}): ProductStats {
-  const stats: ProductStats = { cells: 0, complete: true };
+export function forEachCell(a: Program, b: Program, visit: (c: Cell) => boolean | void, spaces: readonly Space[] = allSpaces(), options: ProductOptions = {}): ProductStats {
+  const stats: ProductStats = { cells: 0, complete: true, steps: 0 };
+  const total = options.totalBudget ?? TOTAL_BUDGET;
+  const run = (p: Program, r: Region) => {
+    const left = Math.max(0, total - stats.steps);
+    const out = partition(p, r, { ...options, budget: Math.min(options.budget ?? PARTITION_BUDGET, left) });
+    stats.steps += out.steps;
+    if (!out.complete) stats.complete = false;
+    return out;
+  };
   for (const space of spaces) {
-    const pa = partition(a, space.region, options);
-    if (!pa.complete) stats.complete = false;
+    if (stats.steps >= total) { stats.complete = false; break; }
+    const pa = run(a, space.region);
     for (const la of pa.leaves) {
-      const pb = partition(b, la.region, options);
-      if (!pb.complete) stats.complete = false;
+      if (stats.steps >= total) { stats.complete = false; return stats; }
+      const pb = run(b, la.region);
       for (const lb of pb.leaves) {
         stats.cells++;
         if (visit({ ...(space.arch ? { arch: space.arch } : {}), region: lb.region, a: la, b: lb }) === false) return stats;

@@ -49,7 +49,7 @@ export interface Partition {
 }
 
 export interface PartitionOptions {
-  /** Symbolic instruction steps before the exploration stops (default 2,000,000). */
+  /** Symbolic instruction steps before the exploration stops (default 500,000: about two seconds; real filters take a few thousand). */
   readonly budget?: number;
   /** Told of every load and test on a feasible path (once per path that reaches it). */
   readonly observer?: Observer;
@@ -82,7 +82,7 @@ interface State {
   readonly region: Region;
 }
 
-const DEFAULT_BUDGET = 2_000_000;
+export const PARTITION_BUDGET = 500_000;
 
 type Branch = { readonly region: Region; readonly taken: boolean };
 
@@ -137,7 +137,7 @@ const CMP: Readonly<Record<Exclude<JumpOp, 'jset'>, CmpOp>> = { jeq: 'eq', jgt: 
 
 /** Splits `start` by the program's paths (word offsets are byte offsets; what they mean depends on the ABI's byte order). */
 export function partition(program: Program, start: Region, options: PartitionOptions = {}): Partition {
-  const budget = options.budget ?? DEFAULT_BUDGET;
+  const budget = options.budget ?? PARTITION_BUDGET;
   const observer = options.observer;
   const leaves: Leaf[] = [];
   let exact = true;

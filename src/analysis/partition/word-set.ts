@@ -177,25 +177,45 @@ function accepts(a: MaskedAtom, state: number): boolean {
  */
 export function smallestIn(lo: number, hi: number, atoms: readonly MaskedAtom[]): number | undefined {
   const n = atoms.length;
-  const dead = new Set<string>();
+  // a dead state's key: which atoms are still undecided, the bit, and the two tightness flags
+  // (a number while the undecided set fits in 20 bits, a string beyond)
+  const small = n <= 20;
+  const deadNumbers = new Set<number>();
+  const deadStrings = new Set<string>();
   let visits = 0;
   const state = new Uint8Array(n);
-  const walk = (bit: number, prefix: number, loTight: boolean, hiTight: boolean): number | undefined => {
+  const changed = new Int32Array(n);
+  let undecided = small ? (1 << n) - 1 : 0;
+  const stateKey = (bit: number, loTight: boolean, hiTight: boolean): string => {
+    let key = `${bit}${loTight ? 't' : 'f'}${hiTight ? 't' : 'f'}`;
+    for (let i = 0; i < n; i++) key += state[i] === EQ ? '1' : '0';
+    return key;
+  };
+  const walk = (bit: number, prefix: number, loTight: boolean, hiTight: boolean, depth: number): number | undefined => {
     if (bit < 0) {
       for (let i = 0; i < n; i++) if (state[i] === EQ && !accepts(atoms[i]!, EQ)) return undefined;
       return prefix >>> 0;
     }
-    let key = '';
-    for (let i = 0; i < n; i++) key += state[i] === EQ ? '1' : '0';
-    key = `${bit}${loTight ? 't' : 'f'}${hiTight ? 't' : 'f'}${key}`;
-    if (dead.has(key)) return undefined;
+    // an undecided atom with no bit of its mask or k left stays equal to the end: it must accept
+    // that; with no other atom undecided, the smallest completion is lo's low bits (or zeros)
+    const left = bit >= 31 ? -1 : (1 << (bit + 1)) - 1;
+    let live = false;
+    for (let i = 0; i < n; i++) {
+      if (state[i] !== EQ) continue;
+      if (((atoms[i]!.mask | atoms[i]!.k) & left) !== 0) live = true;
+      else if (!accepts(atoms[i]!, EQ)) return undefined;
+    }
+    if (!live) return (loTight ? prefix | (lo & left) : prefix) >>> 0;
+    const numberKey = small ? undecided * 128 + bit * 4 + (loTight ? 2 : 0) + (hiTight ? 1 : 0) : 0;
+    const stringKey = small ? '' : stateKey(bit, loTight, hiTight);
+    if (small ? deadNumbers.has(numberKey) : deadStrings.has(stringKey)) return undefined;
     if (++visits > SEARCH_BUDGET) throw new SearchBudgetExceeded();
     const loBit = (lo >>> bit) & 1;
     const hiBit = (hi >>> bit) & 1;
     for (let v = 0; v <= 1; v++) {
       if (loTight && v < loBit) continue;
       if (hiTight && v > hiBit) continue;
-      const changed: number[] = [];
+      let top = depth;
       let ok = true;
       for (let i = 0; i < n; i++) {
         if (state[i] !== EQ) continue;
@@ -204,15 +224,17 @@ export function smallestIn(lo: number, hi: number, atoms: readonly MaskedAtom[])
         const kb = (a.k >>> bit) & 1;
         if (wb === kb) continue;
         state[i] = wb < kb ? BELOW : ABOVE;
-        changed.push(i);
+        if (small) undecided &= ~(1 << i);
+        changed[top++] = i;
         if (!accepts(a, state[i]!)) { ok = false; break; }
       }
-      const r = ok ? walk(bit - 1, v ? (prefix | (1 << bit)) >>> 0 : prefix, loTight && v === loBit, hiTight && v === hiBit) : undefined;
-      for (const i of changed) state[i] = EQ;
+      const r = ok ? walk(bit - 1, v ? (prefix | (1 << bit)) >>> 0 : prefix, loTight && v === loBit, hiTight && v === hiBit, top) : undefined;
+      for (let j = depth; j < top; j++) { const i = changed[j]!; state[i] = EQ; if (small) undecided |= 1 << i; }
       if (r !== undefined) return r;
     }
-    dead.add(key);
+    if (small) deadNumbers.add(numberKey);
+    else deadStrings.add(stringKey);
     return undefined;
   };
-  return walk(31, 0, true, true);
+  return walk(31, 0, true, true, 0);
 }
