@@ -2,7 +2,8 @@
 // syscage's public library API, in pipeline order (DESIGN.md §2): profile text ─parse─▶ Profile
 // ─resolve─▶ Policy ─compile─▶ Program ─encode─▶ bytes; bytes ─decode/validate─▶ Program;
 // Program ─interpret/simulate─▶ Verdict; Program ─disassemble─▶ text ─assemble─▶ Program;
-// lint, harden and presets; the partition of the decision space, and diff / subset / explain over it.
+// lint, harden and presets; the partition of the decision space, and diff / subset / explain /
+// decompile over it.
 // A few entry points join several stages where a caller always needs them together
 // (compileProfile, lintProfile, lintFilter, diffProfiles, profileAtLeastAsStrictAs).
 // Platform-neutral, so it also runs in a browser: nothing here reaches src/cli/ or src/linux/,
@@ -92,6 +93,12 @@ export { atLeastAsStrictAs, type SubsetResult } from './analysis/diff/subset.js'
 // ── explain: per ABI and action, the syscalls and argument conditions that lead there ───────
 export { explainAbi, explainProgram, type AbiExplanation, type ActionGroup, type Case, type ExplainOptions, type Explanation, type OtherSpace, type Outcome, type SubjectExplanation } from './analysis/explain/explain.js';
 export { describeOutcome, explanationJson, formatExplanation } from './analysis/explain/format.js';
+
+// ── decompile: Program → profile, proved by recompiling it ──────────────────────────────────
+export { decompile, handledAbis, hostCandidates, DEFAULT_LISTENER_PATH, type Decompiled, type DecompileLens, type DecompileOptions } from './analysis/decompile/decompile.js';
+export type { DecompiledProfile, ProfileFormat as DecompiledFormat, ProfileRule as DecompiledRule } from './analysis/decompile/profile.js';
+export type { Proof } from './analysis/decompile/prove.js';
+export { syscageRecompiler, type CompileRequest, type CompileResult, type Recompiler } from './analysis/decompile/recompiler.js';
 
 // ── entry points over several stages ────────────────────────────────────────────────────────
 

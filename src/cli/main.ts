@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   { name: 'diff', summary: 'exact differences between two profiles or filters, per ABI and syscall, each with a witness call', load: () => import('./commands/diff.js') },
   { name: 'explain', summary: 'per ABI and action: which syscalls and argument conditions lead there, folded, with named constants (AF_UNIX, CLONE_NEWUSER)', load: () => import('./commands/explain.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
+  { name: 'decompile', summary: 'turn a raw filter back into an editable Docker/OCI profile, proved equivalent by recompiling it', load: () => import('./commands/decompile.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
   { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },
   { name: 'arches', summary: 'list the ABIs syscage knows, with their names and facts', load: () => import('./commands/arches.js') },

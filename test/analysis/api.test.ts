@@ -194,4 +194,12 @@ describe('public API: Docker\'s default on amd64, end to end', () => {
     expect(always(EPERM)).toContain('reboot');
     expect(api.formatExplanation(e).length).toBeGreaterThan(0);
   });
+
+  it('decompile: Docker\'s default filter comes back as a profile that diffs equivalent to Docker\'s default', () => {
+    const d = api.decompile(docker.program!, docker.arches!);
+    expect(d.proof?.lens).toBe('runc');
+    const cmp = api.diffProfiles(d.text!, DOCKER, amd64);
+    expect(cmp.result!.differences).toEqual([]);
+    expect(cmp.result!.complete).toBe(true);
+  });
 });
