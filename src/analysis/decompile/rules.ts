@@ -15,9 +15,10 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { diag } from '../../diagnostics/messages.js';
 import { argOffset, ipOffset } from '../../seccomp/data.js';
 import { formatAction } from '../../seccomp/action.js';
-import { regionWitness, type Region } from '../partition/region.js';
+import { constrainRegion, regionWitness, type Region } from '../partition/region.js';
 import { isFullWord } from '../partition/word-set.js';
-import { describeWord } from '../describe/conditions.js';
+import { describeArgs, describeWord } from '../describe/conditions.js';
+import { SECCOMP_DATA_NR } from '../../seccomp/data.js';
 import { callText, type SyscallVerdict } from './verdicts.js';
 import { conditions, fromWords, isFull, sameSet, TooComplex, union, type Condition, type RangeStyle, type ValueSet, type Width } from './value-set.js';
 
@@ -52,7 +53,7 @@ function boxOf(arch: Arch, value: number, region: Region, sv: SyscallVerdict): B
     const hi = word(region, argOffset(i, 'hi', arch.endian));
     const lo = word(region, argOffset(i, 'lo', arch.endian));
     if (w === 32 && hi && !isFullWord(hi)) {
-      return diag('decompileHighWord', { arch: arch.name, syscall: sv.name, index: i, condition: describeWord(`a${i}.hi`, hi).join(' and '), call: witnessCall(arch, region) });
+      return diag('decompileHighWord', { arch: arch.name, syscall: sv.name, index: i, condition: describeWord(`a${i}.hi`, hi).join(' and '), call: witnessCall(arch, region, sv.nr) });
     }
     dims.push(fromWords(hi, lo, w));
   }
@@ -60,8 +61,10 @@ function boxOf(arch: Arch, value: number, region: Region, sv: SyscallVerdict): B
   return { value, dims, region };
 }
 
-function witnessCall(arch: Arch, region: Region): string {
-  const w = regionWitness(region, arch.endian);
+/** A call of the region, with the syscall's own number (a leaf can hold many numbers). */
+function witnessCall(arch: Arch, region: Region, nr: number): string {
+  const own = constrainRegion(region, SECCOMP_DATA_NR >> 2, 0xffffffff, 'eq', nr, true) ?? region;
+  const w = regionWitness(own, arch.endian);
   return w.found ? callText(arch, w.data) : 'a call on this path';
 }
 
@@ -124,8 +127,9 @@ export function rulesOf(arch: Arch, sv: SyscallVerdict, defaultAction: number, s
     for (const [value, boxes] of [...byValue].sort((x, y) => x[0] - y[0])) {
       for (const box of mergeBoxes(boxes, w)) {
         if (!isFull(box.dims[IP]!, 64)) {
-          const ipCond = describeIp(box.dims[IP]!);
-          return { refusal: diag('decompileIpTest', { arch: arch.name, syscall: sv.name, condition: ipCond, call: witnessCall(arch, box.region), value: formatAction(value) }) };
+          // the leaf's own test reads best (`instruction_pointer ≠ 0x7f0000001000`); the merged set as a fallback
+          const ipCond = describeArgs(box.region, arch, sv.name).filter((c) => c.startsWith('instruction_pointer')).join(' and ') || describeIp(box.dims[IP]!);
+          return { refusal: diag('decompileIpTest', { arch: arch.name, syscall: sv.name, condition: ipCond, call: witnessCall(arch, box.region, sv.nr), value: formatAction(value) }) };
         }
         rules.push(...rulesOfBox(box, w, style));
         if (rules.length > MAX_RULES) return { refusal: diag('decompileTooManyRules', { arch: arch.name, syscall: sv.name, limit: MAX_RULES }) };
