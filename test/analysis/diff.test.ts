@@ -70,6 +70,16 @@ describe('syscage diff', () => {
     expect(j.differences.map((d) => [d.abi, d.syscall, d.conditions])).toEqual([['aarch64', 'socket', ['a0 = 38 (AF_ALG)']], ['arm', 'socket', ['a0 = 38 (AF_ALG)']]]);
   });
 
+  it('letting CLONE_NEWUSER through clone names the flags of the mask', async () => {
+    const docker = JSON.parse(MOBY['default.json']) as { syscalls: Array<{ names: string[]; args?: Array<{ op: string; value: number }> }> };
+    const rule = docker.syscalls.find((r) => r.names.length === 1 && r.names[0] === 'clone' && r.args?.[0]?.op === 'SCMP_CMP_MASKED_EQ')!;
+    rule.args![0]!.value &= ~0x10000000; // CLONE_NEWUSER
+    const r = await runCli(['diff', 'default.json', 'userns.json', '--host', 'amd64'], { ...MOBY, 'userns.json': JSON.stringify(docker) });
+    expect(r.code).toBe(1);
+    const row = '  clone: a0 & (CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET) ≠ 0, a0 & (CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET) = 0 — was ERRNO(1), is now ALLOW; e.g. clone(0x10000000, 0, 0, 0, 0)';
+    expect(r.stdout.split('\n').slice(0, 6)).toEqual(['x86_64', row, 'x32', row, 'x86', row]);
+  });
+
   it('a reordered, reformatted profile is equivalent', async () => {
     const files = { 'a.json': MOBY['default.json'], 'b.json': reordered(MOBY['default.json']) };
     expect(files['b.json']).not.toBe(files['a.json']);

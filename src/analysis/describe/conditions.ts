@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Regions in words a person reads: `a0 = 38 (AF_ALG)`, `a0 ≥ 0x100000000`, `a2 & 0x4 ≠ 0`,
-// `nr ∉ {…}`. Arguments are named a0…a5 as in profiles; a value is named where the syscall's
-// signature knows what the argument holds (./values.ts). On 32-bit ABIs an argument is its low
-// word when the high word is untested (libseccomp compares only low words there).
+// `nr ∉ {…}`. Arguments are named a0…a5 as in profiles; values, masks and masked values are
+// named where the syscall's signature knows what the argument holds (./values.ts: families,
+// flags, socketcall calls). On 32-bit ABIs an argument is its low word when the high word is
+// untested (libseccomp compares only low words there).
 
 import type { Arch } from '../../arch/arch.js';
-import { syscallSignature } from '../../kernel/signatures.js';
 import { fieldsOf, U64_MAX, type Fields, type Values64 } from '../partition/fields.js';
 import { formatSym } from '../partition/expr.js';
 import type { OpaqueTest, Region } from '../partition/region.js';
 import { isFullWord, type MaskedAtom, type WordSet } from '../partition/word-set.js';
 import { fieldAt, formatField } from '../../seccomp/data.js';
-import { argValueName } from './values.js';
+import { argumentNamer, type ArgumentNamer } from './values.js';
 
 export type Namer = (v: bigint) => string;
 
@@ -62,29 +62,34 @@ export function describeIntervals(name: string, iv: readonly bigint[], max: bigi
   return parts.join(' or ');
 }
 
-function describeAtom(name: string, a: MaskedAtom, show: Namer): string {
+/** `(name & mask) op k`, the mask and k named where the argument's flags know them (`a0 & (CLONE_NEWUSER|CLONE_NEWNS) ≠ 0`). */
+function describeAtom(name: string, a: MaskedAtom, show: Namer, namer: ArgumentNamer = NO_NAMES): string {
   const sign = a.op === 'eq' ? (a.sense ? '=' : '≠') : a.op === 'gt' ? (a.sense ? '>' : '≤') : a.sense ? '≥' : '<';
-  return `${name} & ${hexOf(a.mask)} ${sign} ${show(BigInt(a.k))}`;
+  const maskName = namer.mask(a.mask);
+  const mask = maskName ? (maskName.includes('|') ? `(${maskName})` : maskName) : hexOf(a.mask);
+  return `${name} & ${mask} ${sign} ${namer.masked(a.mask, a.k) ?? show(BigInt(a.k))}`;
 }
 
-/** A 32-bit word's set as conditions (several, all of which hold). */
-export function describeWord(name: string, s: WordSet, show: Namer = valueOf, maskedName = name): string[] {
+const NO_NAMES: ArgumentNamer = { value: () => undefined, mask: () => undefined, masked: () => undefined };
+
+/** A 32-bit word's set as conditions (several, all of which hold); `namer` names masked tests of a whole low word. */
+export function describeWord(name: string, s: WordSet, show: Namer = valueOf, maskedName = name, namer: ArgumentNamer = NO_NAMES): string[] {
   const out: string[] = [];
   if (!(s.intervals.length === 2 && s.intervals[0] === 0 && s.intervals[1] === 0xffffffff)) {
     out.push(describeIntervals(name, s.intervals.map(BigInt), 0xffff_ffffn, show));
   }
-  for (const a of s.masked) out.push(describeAtom(maskedName, a, show));
+  for (const a of s.masked) out.push(describeAtom(maskedName, a, show, namer));
   return out;
 }
 
-function describeValues(name: string, v: Values64, bits: 32 | 64, show: Namer): string[] {
+function describeValues(name: string, v: Values64, bits: 32 | 64, show: Namer, namer: ArgumentNamer = NO_NAMES): string[] {
   switch (v.kind) {
     case 'any': return [];
     case 'intervals': return [describeIntervals(name, v.intervals, U64_MAX, show)];
     case 'words': {
       // on a 32-bit ABI an argument with an untested high word reads as its low word
       // a mask within the low word tests the 64-bit value the same way: `a0 & 0x7e020000 ≠ 0`
-      if (isFullWord(v.hi)) return describeWord(bits === 32 ? name : `${name} (low 32 bits)`, v.lo, show, name);
+      if (isFullWord(v.hi)) return describeWord(bits === 32 ? name : `${name} (low 32 bits)`, v.lo, show, name, namer);
       return [...describeWord(`${name}.hi`, v.hi), ...describeWord(`${name}.lo`, v.lo, show)];
     }
   }
@@ -97,15 +102,14 @@ export function describeArgs(region: Region, arch: Arch, syscall: string | undef
 
 /** The same, from a region's fields (after regions were merged) and its opaque tests. */
 export function describeFields(f: Fields, opaque: readonly OpaqueTest[], arch: Arch, syscall: string | undefined): string[] {
-  const sig = syscall ? syscallSignature(arch, syscall) : undefined;
   const out: string[] = [];
   f.args.forEach((v, i) => {
-    const argName = sig?.[i]?.name;
+    const namer = argumentNamer(arch, syscall, i);
     const show: Namer = (x) => {
-      const named = syscall && argName ? argValueName(syscall, argName, x) : undefined;
+      const named = namer.value(x);
       return named ? `${valueOf(x)} (${named})` : valueOf(x);
     };
-    out.push(...describeValues(`a${i}`, v, arch.bits, show));
+    out.push(...describeValues(`a${i}`, v, arch.bits, show, namer));
   });
   out.push(...describeValues('instruction_pointer', f.ip, 64, valueOf));
   const name = (o: number) => { const fl = fieldAt(o, arch.endian); return fl ? formatField(fl) : `[${o}]`; };
