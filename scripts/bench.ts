@@ -9,6 +9,7 @@
 //   diff              Docker's default against Podman's on the three ABIs (x86_64, x32, x86): the
 //                     time of diffPrograms on syscage's two programs and on libseccomp's two, as a
 //                     ratio to one libseccomp compile of Docker's default (libseccomp has no diff)
+//   decompile         syscage's filter for Docker's default back to a proved profile, same yardstick
 // Plus CLI startup against bare `node`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import type { ApiFilter } from '../src/resolve/types.js';
 import { DOCKER_DEFAULT_PROFILE } from '../src/profile/defaults.gen.js';
 import { diffPrograms, type DiffResult } from '../src/analysis/diff/diff.js';
 import { abiSpace } from '../src/analysis/partition/spaces.js';
+import { decompile } from '../src/analysis/decompile/decompile.js';
 
 // Run as plain node over an esbuild bundle (`npm run bench`): tsx's transform (keepNames) would
 // slow the code measured by about 2x. The bundle lives in node_modules/.cache/syscage-bench/.
@@ -132,6 +134,18 @@ for (const [label, a, b] of [['syscage programs', docker.ours, podman.ours], ['l
   const alternating = median(Array.from({ length: measured }, () => { const d = batch(diffFn); return d / batch(docker.theirsFn); }));
   const r = result!;
   console.log(`  ${label.padEnd(19)} ${f1(alone)} ms: ${(alone / docker.theirsMs).toFixed(2)}x a libseccomp compile, ${alternating.toFixed(2)}x alternating (warm, medians of ${measured} batches of 10); ${r.differences.length} differences over ${r.cells} regions, ${r.complete && r.undecided.length === 0 ? 'complete' : `incomplete (${r.undecided.length} undecided)`}`);
+}
+
+// decompile: a filter back to a proved profile (the proof recompiles it and diffs it everywhere);
+// the yardstick is again one libseccomp compile of Docker's default
+{
+  const arches = ['x86_64', 'x86', 'x32'].map((n) => archByName(n)!);
+  let proved = 0;
+  const fn = () => { proved = decompile(docker.ours, arches).proof?.regions ?? 0; };
+  warmUp(fn);
+  const runs = Array.from({ length: 11 }, () => time(fn));
+  const ms = median(runs);
+  console.log(`\ndecompile of syscage's docker default filter on amd64 (x86_64, x86, x32), proof included: ${f1(ms)} ms, ${(ms / docker.theirsMs).toFixed(1)}x a libseccomp compile (median of 11); ${proved ? `proved over ${proved} regions` : 'NOT proved'}`);
 }
 
 const bytes = new Uint8Array(readFileSync(join(root, 'examples/docker-default-amd64.bpf')));
