@@ -15,6 +15,7 @@
 import type { WordSet, MaskedAtom } from '../partition/word-set.js';
 import { isFullWord } from '../partition/word-set.js';
 import type { CmpOp } from '../../resolve/types.js';
+import { unionIntervals64 } from '../partition/fields.js';
 
 export type Width = 32 | 64;
 
@@ -53,16 +54,6 @@ export function isFull(s: ValueSet, w: Width): boolean {
   return s.cubes.some((c) => c.mask === 0n);
 }
 
-function mergeIntervals(pairs: Array<[bigint, bigint]>): bigint[] {
-  pairs.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0));
-  const out: bigint[] = [];
-  for (const [lo, hi] of pairs) {
-    const n = out.length;
-    if (n > 0 && lo <= out[n - 1]! + 1n) { if (hi > out[n - 1]!) out[n - 1] = hi; }
-    else out.push(lo, hi);
-  }
-  return out;
-}
 
 /** [lo, hi] as aligned blocks: each as large as its start's alignment and the range allow. */
 export function alignedBlocks(lo: bigint, hi: bigint, w: Width): Cube[] {
@@ -162,7 +153,7 @@ export function fromWords(hi: WordSet | undefined, lo: WordSet | undefined, w: W
     if (lFull) {
       const pairs: Array<[bigint, bigint]> = [];
       for (let i = 0; i < h.length; i += 2) pairs.push([h[i]! << 32n, (h[i + 1]! << 32n) | 0xffff_ffffn]);
-      return { kind: 'intervals', iv: mergeIntervals(pairs) };
+      return { kind: 'intervals', iv: unionIntervals64(pairs) };
     }
     let highs = 0n;
     for (let i = 0; i < h.length; i += 2) highs += h[i + 1]! - h[i]! + 1n;
@@ -172,7 +163,7 @@ export function fromWords(hi: WordSet | undefined, lo: WordSet | undefined, w: W
       for (let i = 0; i < h.length; i += 2) {
         for (let v = h[i]!; v <= h[i + 1]!; v++) for (let j = 0; j < l.length; j += 2) pairs.push([(v << 32n) | l[j]!, (v << 32n) | l[j + 1]!]);
       }
-      return { kind: 'intervals', iv: mergeIntervals(pairs) };
+      return { kind: 'intervals', iv: unionIntervals64(pairs) };
     }
   }
   const hc = hi && !hFull ? wordCubes(hi) : [{ mask: 0n, value: 0n }];
@@ -243,7 +234,7 @@ function normalize(s: ValueSet, w: Width): ValueSet {
   if (s.kind === 'intervals') return s;
   const cubes = simplify(s.cubes);
   if (cubes.every((c) => isBlock(c, w))) {
-    return { kind: 'intervals', iv: mergeIntervals(cubes.map((c) => [c.value, c.value | (maxOf(w) & ~c.mask)])) };
+    return { kind: 'intervals', iv: unionIntervals64(cubes.map((c) => [c.value, c.value | (maxOf(w) & ~c.mask)])) };
   }
   return { kind: 'cubes', cubes };
 }
@@ -252,7 +243,7 @@ export function union(a: ValueSet, b: ValueSet, w: Width): ValueSet {
   if (a.kind === 'intervals' && b.kind === 'intervals') {
     const pairs: Array<[bigint, bigint]> = [];
     for (const s of [a.iv, b.iv]) for (let i = 0; i < s.length; i += 2) pairs.push([s[i]!, s[i + 1]!]);
-    return { kind: 'intervals', iv: mergeIntervals(pairs) };
+    return { kind: 'intervals', iv: unionIntervals64(pairs) };
   }
   const ca = a.kind === 'cubes' ? a.cubes : cubesOfIntervals(a.iv, w);
   const cb = b.kind === 'cubes' ? b.cubes : cubesOfIntervals(b.iv, w);

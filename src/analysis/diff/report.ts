@@ -15,7 +15,7 @@ import { simulate } from '../../seccomp/simulate.js';
 import type { Program } from '../../bpf/instruction.js';
 import { formatCall } from '../lint/context.js';
 import { describeFields, describeWord } from '../describe/conditions.js';
-import { fieldsOf, U64_MAX, type Fields, type Values64 } from '../partition/fields.js';
+import { fieldsOf, unionValues, U64_MAX, type Fields, type Values64 } from '../partition/fields.js';
 import { constrainRegion, regionWitness, type Region } from '../partition/region.js';
 import { intersectIntervals, singleton, unionIntervals, type WordSet } from '../partition/word-set.js';
 import { abiSpace } from '../partition/spaces.js';
@@ -62,21 +62,6 @@ function sameValues(x: Values64, y: Values64): boolean {
   return true;
 }
 
-/** The union of two value sets, when it is exact as one. */
-function unionValues(x: Values64, y: Values64): Values64 | undefined {
-  if (x.kind === 'any' || y.kind === 'any') return { kind: 'any' };
-  if (x.kind !== 'intervals' || y.kind !== 'intervals') return undefined;
-  const all: Array<[bigint, bigint]> = [];
-  for (const v of [x, y]) for (let i = 0; i < v.intervals.length; i += 2) all.push([v.intervals[i]!, v.intervals[i + 1]!]);
-  all.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0));
-  const out: bigint[] = [];
-  for (const [lo, hi] of all) {
-    const n = out.length;
-    if (n > 0 && lo <= out[n - 1]! + 1n) { if (hi > out[n - 1]!) out[n - 1] = hi; }
-    else out.push(lo, hi);
-  }
-  return out.length === 2 && out[0] === 0n && out[1] === U64_MAX ? { kind: 'any' } : { kind: 'intervals', intervals: out };
-}
 
 /** The union of two number sets with the same masked tests. */
 function unionNr(x: WordSet | undefined, y: WordSet | undefined): WordSet | undefined {

@@ -11,9 +11,9 @@
 
 import type { Endian } from '../../arch/arch.js';
 import { evalSym, formatSym } from '../partition/expr.js';
-import { fieldsOf, U64_MAX, values64, type Values64 } from '../partition/fields.js';
+import { fieldsOf, unionValues, type Values64 } from '../partition/fields.js';
 import { wordsOfData, type OpaqueTest, type Region } from '../partition/region.js';
-import { FULL_WORD, isFullWord, member, unionIntervals, type MaskedAtom, type WordSet } from '../partition/word-set.js';
+import { member, unionWordSets, wordSetKey, type WordSet } from '../partition/word-set.js';
 import { test } from '../../bpf/interpret.js';
 import type { SeccompData } from '../../seccomp/data.js';
 
@@ -34,8 +34,6 @@ export function foldedOf(region: Region, endian: Endian, nr?: WordSet): Folded {
   return { ...(nr ? { nr } : {}), fields: [...f.args, f.ip], opaque: region.opaque };
 }
 
-const atomKey = (a: MaskedAtom) => `${a.mask}:${a.op}:${a.k}:${a.sense ? 1 : 0}`;
-const wordSetKey = (s: WordSet) => `${s.intervals.join(',')}/${s.masked.map(atomKey).sort().join(';')}`;
 
 function valuesKey(v: Values64): string {
   switch (v.kind) {
@@ -52,59 +50,8 @@ function opaqueKey(t: OpaqueTest): string {
   return k;
 }
 
-/** The union of two word sets when it is one word set; undefined otherwise. */
-export function unionWordSets(a: WordSet, b: WordSet): WordSet | undefined {
-  const witness = Math.min(a.witness, b.witness);
-  const ka = a.masked.map(atomKey).sort().join(';');
-  const kb = b.masked.map(atomKey).sort().join(';');
-  if (ka === kb) {
-    const intervals = unionIntervals(a.intervals, b.intervals);
-    const s = { intervals, masked: a.masked, witness };
-    return isFullWord(s) ? FULL_WORD : s;
-  }
-  // the same intervals, and the tests differ in one test taken both ways: it cancels out
-  if (a.intervals.join(',') !== b.intervals.join(',') || a.masked.length !== b.masked.length) return undefined;
-  const bKeys = new Set(b.masked.map(atomKey));
-  const onlyA = a.masked.filter((x) => !bKeys.has(atomKey(x)));
-  if (onlyA.length !== 1) return undefined;
-  const t = onlyA[0]!;
-  if (!bKeys.has(atomKey({ ...t, sense: !t.sense }))) return undefined;
-  const s = { intervals: a.intervals, masked: a.masked.filter((x) => x !== t), witness };
-  return isFullWord(s) ? FULL_WORD : s;
-}
 
-function mergeBigIntervals(a: readonly bigint[], b: readonly bigint[]): bigint[] {
-  const all: Array<[bigint, bigint]> = [];
-  for (const iv of [a, b]) for (let i = 0; i < iv.length; i += 2) all.push([iv[i]!, iv[i + 1]!]);
-  all.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0));
-  const out: bigint[] = [];
-  for (const [lo, hi] of all) {
-    const n = out.length;
-    if (n > 0 && lo <= out[n - 1]! + 1n) { if (hi > out[n - 1]!) out[n - 1] = hi; }
-    else out.push(lo, hi);
-  }
-  return out;
-}
 
-/** The union of two fields' value sets when it is one such set; undefined otherwise. */
-export function unionValues(a: Values64, b: Values64): Values64 | undefined {
-  if (a.kind === 'any' || b.kind === 'any') return { kind: 'any' };
-  if (a.kind === 'intervals' && b.kind === 'intervals') {
-    const iv = mergeBigIntervals(a.intervals, b.intervals);
-    return iv.length === 2 && iv[0] === 0n && iv[1] === U64_MAX ? { kind: 'any' } : { kind: 'intervals', intervals: iv };
-  }
-  if (a.kind === 'words' && b.kind === 'words') {
-    if (wordSetKey(a.hi) === wordSetKey(b.hi)) {
-      const lo = unionWordSets(a.lo, b.lo);
-      return lo && values64(a.hi, lo);
-    }
-    if (wordSetKey(a.lo) === wordSetKey(b.lo)) {
-      const hi = unionWordSets(a.hi, b.hi);
-      return hi && values64(hi, a.lo);
-    }
-  }
-  return undefined;
-}
 
 /** Opaque tests of two regions that differ in one test, taken one way in each: what both keep. */
 function unionOpaque(a: readonly OpaqueTest[], b: readonly OpaqueTest[]): readonly OpaqueTest[] | undefined {

@@ -5,11 +5,12 @@
 // intervals [0, 39] and [41, 2^64-1], although the program tested the words apart). Where they do
 // not (masked tests, or a range of high words times a range of low words), the two word sets
 // are given as they are. Which word is high depends on the ABI's byte order (../../seccomp/data.ts).
+// Unions of such sets, where one set holds them exactly, serve explain's folding and diff's rows.
 
 import type { Endian } from '../../arch/arch.js';
 import { argOffset, ipOffset } from '../../seccomp/data.js';
 import type { Region } from './region.js';
-import { isFullWord, type WordSet } from './word-set.js';
+import { isFullWord, unionWordSets, wordSetKey, type WordSet } from './word-set.js';
 
 export type Values64 =
   | { readonly kind: 'any' }
@@ -23,14 +24,23 @@ const FULL: WordSet = { intervals: [0, 0xffffffff], masked: [], witness: 0 };
 /** How many distinct high words a set may have and still be listed value by value. */
 const MAX_HIGH_VALUES = 8;
 
-function merge(iv: bigint[]): bigint[] {
+/** The union of closed u64 intervals, in any order, as a flat sorted disjoint list. */
+export function unionIntervals64(pairs: Array<readonly [bigint, bigint]>): bigint[] {
+  pairs.sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0));
   const out: bigint[] = [];
-  for (let i = 0; i < iv.length; i += 2) {
+  for (const [lo, hi] of pairs) {
     const n = out.length;
-    if (n > 0 && iv[i]! <= out[n - 1]! + 1n) { if (iv[i + 1]! > out[n - 1]!) out[n - 1] = iv[i + 1]!; }
-    else out.push(iv[i]!, iv[i + 1]!);
+    if (n > 0 && lo <= out[n - 1]! + 1n) { if (hi > out[n - 1]!) out[n - 1] = hi; }
+    else out.push(lo, hi);
   }
   return out;
+}
+
+const pairsOf = (...lists: ReadonlyArray<readonly bigint[]>): Array<[bigint, bigint]> =>
+  lists.flatMap((iv) => Array.from({ length: iv.length / 2 }, (_, i): [bigint, bigint] => [iv[2 * i]!, iv[2 * i + 1]!]));
+
+function merge(iv: bigint[]): bigint[] {
+  return unionIntervals64(pairsOf(iv));
 }
 
 function count(s: WordSet): number {
@@ -74,4 +84,24 @@ export function fieldsOf(region: Region, endian: Endian): Fields {
     ip: values64(word(ipOffset('hi', endian)), word(ipOffset('lo', endian))),
     args: Array.from({ length: 6 }, (_, i) => values64(word(argOffset(i, 'hi', endian)), word(argOffset(i, 'lo', endian)))),
   };
+}
+
+/** The union of two fields' value sets when it is one such set; undefined otherwise. */
+export function unionValues(a: Values64, b: Values64): Values64 | undefined {
+  if (a.kind === 'any' || b.kind === 'any') return { kind: 'any' };
+  if (a.kind === 'intervals' && b.kind === 'intervals') {
+    const iv = unionIntervals64(pairsOf(a.intervals, b.intervals));
+    return iv.length === 2 && iv[0] === 0n && iv[1] === U64_MAX ? { kind: 'any' } : { kind: 'intervals', intervals: iv };
+  }
+  if (a.kind === 'words' && b.kind === 'words') {
+    if (wordSetKey(a.hi) === wordSetKey(b.hi)) {
+      const lo = unionWordSets(a.lo, b.lo);
+      return lo && values64(a.hi, lo);
+    }
+    if (wordSetKey(a.lo) === wordSetKey(b.lo)) {
+      const hi = unionWordSets(a.hi, b.hi);
+      return hi && values64(hi, a.lo);
+    }
+  }
+  return undefined;
 }

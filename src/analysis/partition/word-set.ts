@@ -238,3 +238,29 @@ export function smallestIn(lo: number, hi: number, atoms: readonly MaskedAtom[])
   };
   return walk(31, 0, true, true, 0);
 }
+
+/** A key equal for equal atoms. */
+export const atomKey = (a: MaskedAtom): string => `${a.mask}:${a.op}:${a.k}:${a.sense ? 1 : 0}`;
+/** A key equal for word sets with the same intervals and atoms. */
+export const wordSetKey = (s: WordSet): string => `${s.intervals.join(',')}/${s.masked.map(atomKey).sort().join(';')}`;
+
+/** The union of two word sets when it is one word set; undefined otherwise. */
+export function unionWordSets(a: WordSet, b: WordSet): WordSet | undefined {
+  const witness = Math.min(a.witness, b.witness);
+  const ka = a.masked.map(atomKey).sort().join(';');
+  const kb = b.masked.map(atomKey).sort().join(';');
+  if (ka === kb) {
+    const intervals = unionIntervals(a.intervals, b.intervals);
+    const s = { intervals, masked: a.masked, witness };
+    return isFullWord(s) ? FULL_WORD : s;
+  }
+  // the same intervals, and the tests differ in one test taken both ways: it cancels out
+  if (a.intervals.join(',') !== b.intervals.join(',') || a.masked.length !== b.masked.length) return undefined;
+  const bKeys = new Set(b.masked.map(atomKey));
+  const onlyA = a.masked.filter((x) => !bKeys.has(atomKey(x)));
+  if (onlyA.length !== 1) return undefined;
+  const t = onlyA[0]!;
+  if (!bKeys.has(atomKey({ ...t, sense: !t.sense }))) return undefined;
+  const s = { intervals: a.intervals, masked: a.masked.filter((x) => x !== t), witness };
+  return isFullWord(s) ? FULL_WORD : s;
+}
