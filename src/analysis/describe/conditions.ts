@@ -28,16 +28,19 @@ export const valueOf = (v: bigint | number): string => {
 
 const MAX_LISTED = 6;
 
-/** One set of u64 (or u32, with `max`) values as conditions on `name`. */
-export function describeIntervals(name: string, iv: readonly bigint[], max: bigint, show: Namer): string {
+/**
+ * One set of u64 (or u32, with `max`) values as one condition on `name`: the points, the points
+ * left out, or the ranges (in parentheses when there are several). Long lists are cut to a count
+ * unless `listAll` (explain never abbreviates).
+ */
+export function describeIntervals(name: string, iv: readonly bigint[], max: bigint, show: Namer, listAll = false): string {
+  const listed = listAll ? Infinity : MAX_LISTED;
   const points: bigint[] = [];
-  let pointsOnly = true;
-  for (let i = 0; i < iv.length; i += 2) {
-    if (iv[i] === iv[i + 1]) points.push(iv[i]!);
-    else pointsOnly = false;
+  for (let i = 0; i < iv.length; i += 2) if (iv[i] === iv[i + 1]) points.push(iv[i]!);
+  if (points.length * 2 === iv.length) {
+    return points.length === 1 ? `${name} = ${show(points[0]!)}` : points.length <= listed ? `${name} ∈ {${points.map(show).join(', ')}}` : `${name} is one of ${points.length} values`;
   }
-  if (pointsOnly) return points.length === 1 ? `${name} = ${show(points[0]!)}` : points.length <= MAX_LISTED ? `${name} ∈ {${points.map(show).join(', ')}}` : `${name} is one of ${points.length} values`;
-  // the complement: a few excluded points, or one range
+  // the complement: a few excluded points
   const gaps: bigint[] = [];
   let next = 0n;
   for (let i = 0; i < iv.length; i += 2) {
@@ -45,21 +48,21 @@ export function describeIntervals(name: string, iv: readonly bigint[], max: bigi
     next = iv[i + 1]! + 1n;
   }
   if (next <= max) gaps.push(next, max);
-  if (gaps.length > 0 && gaps.length <= 2 * MAX_LISTED && gaps.every((g, i) => i % 2 === 1 || g === gaps[i + 1])) {
-    const ex = gaps.filter((_, i) => i % 2 === 0);
-    return ex.length === 1 ? `${name} ≠ ${show(ex[0]!)}` : `${name} ∉ {${ex.map(show).join(', ')}}`;
+  const excluded = gaps.filter((g, i) => i % 2 === 0 && g === gaps[i + 1]);
+  if (gaps.length > 0 && excluded.length * 2 === gaps.length && excluded.length <= listed) {
+    return excluded.length === 1 ? `${name} ≠ ${show(excluded[0]!)}` : `${name} ∉ {${excluded.map(show).join(', ')}}`;
   }
+  if (iv.length / 2 > listed) return `${name} in ${iv.length / 2} ranges from ${valueOf(iv[0]!)} to ${valueOf(iv[iv.length - 1]!)}`;
   const parts: string[] = [];
   for (let i = 0; i < iv.length; i += 2) {
     const lo = iv[i]!;
     const hi = iv[i + 1]!;
     if (lo === hi) parts.push(`${name} = ${show(lo)}`);
-    else if (lo === 0n) parts.push(`${name} ≤ ${show(hi)}`);
-    else if (hi === max) parts.push(`${name} ≥ ${show(lo)}`);
-    else parts.push(`${show(lo)} ≤ ${name} ≤ ${show(hi)}`);
+    else if (lo === 0n) parts.push(`${name} ≤ ${valueOf(hi)}`);
+    else if (hi === max) parts.push(`${name} ≥ ${valueOf(lo)}`);
+    else parts.push(`${valueOf(lo)} ≤ ${name} ≤ ${valueOf(hi)}`);
   }
-  if (parts.length > MAX_LISTED) return `${name} in ${iv.length / 2} ranges from ${show(iv[0]!)} to ${show(iv[iv.length - 1]!)}`;
-  return parts.join(' or ');
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
 }
 
 /** `(name & mask) op k`, the mask and k named where the argument's flags know them (`a0 & (CLONE_NEWUSER|CLONE_NEWNS) ≠ 0`). */

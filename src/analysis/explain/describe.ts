@@ -14,7 +14,7 @@ import { U64_MAX, values64, type Values64 } from '../partition/fields.js';
 import type { OpaqueTest } from '../partition/region.js';
 import { isFullWord, type MaskedAtom, type WordSet } from '../partition/word-set.js';
 import { fieldAt, formatField } from '../../seccomp/data.js';
-import { hexOf, valueOf } from '../describe/conditions.js';
+import { describeIntervals, hexOf, valueOf } from '../describe/conditions.js';
 import { argumentNamer, type ArgumentNamer } from '../describe/values.js';
 import { IP_FIELD, type Folded } from './fold.js';
 
@@ -28,30 +28,7 @@ function shown(v: bigint, namer: ArgumentNamer): string {
 
 /** A set of values (closed intervals, flat) as one condition on `name`, every value listed. */
 export function describeSet(name: string, iv: readonly bigint[], max: bigint, show: (v: bigint) => string): string {
-  const points: bigint[] = [];
-  for (let i = 0; i < iv.length; i += 2) if (iv[i] === iv[i + 1]) points.push(iv[i]!);
-  if (points.length * 2 === iv.length) return points.length === 1 ? `${name} = ${show(points[0]!)}` : `${name} ∈ {${points.map(show).join(', ')}}`;
-  const gaps: bigint[] = [];
-  let next = 0n;
-  for (let i = 0; i < iv.length; i += 2) {
-    if (iv[i]! > next) gaps.push(next, iv[i]! - 1n);
-    next = iv[i + 1]! + 1n;
-  }
-  if (next <= max) gaps.push(next, max);
-  const gapPoints = gaps.filter((g, i) => i % 2 === 0 && g === gaps[i + 1]);
-  if (gaps.length > 0 && gapPoints.length * 2 === gaps.length) {
-    return gapPoints.length === 1 ? `${name} ≠ ${show(gapPoints[0]!)}` : `${name} ∉ {${gapPoints.map(show).join(', ')}}`;
-  }
-  const parts: string[] = [];
-  for (let i = 0; i < iv.length; i += 2) {
-    const lo = iv[i]!;
-    const hi = iv[i + 1]!;
-    if (lo === hi) parts.push(`${name} = ${show(lo)}`);
-    else if (lo === 0n) parts.push(`${name} ≤ ${valueOf(hi)}`);
-    else if (hi === max) parts.push(`${name} ≥ ${valueOf(lo)}`);
-    else parts.push(`${valueOf(lo)} ≤ ${name} ≤ ${valueOf(hi)}`);
-  }
-  return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+  return describeIntervals(name, iv, max, show, true);
 }
 
 const SIGN: Readonly<Record<MaskedAtom['op'], readonly [string, string]>> = { eq: ['=', '≠'], gt: ['>', '≤'], ge: ['≥', '<'] };
