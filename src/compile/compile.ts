@@ -88,6 +88,14 @@ function block(b: ProgramBuilder, policy: Policy, audit: number, badArch: NodeId
 }
 
 export function compilePolicy(policy: Policy): Compiled {
+  // Every decision with conditions costs at least one jump: past the kernel's limit the program
+  // cannot fit, and lowering it (recursive in the decision list) is not even tried.
+  const perAbiDecisions = policy.abis.map((a) => ({ arch: a.arch.name, instructions: [...a.syscalls.values()].reduce((n, ds) => n + ds.filter((d) => d.conditions.length > 0).length, 0) }));
+  const decisions = perAbiDecisions.reduce((n, a) => n + a.instructions, 0);
+  if (decisions > BPF_MAXINSNS) {
+    const costly = [...perAbiDecisions].sort((x, y) => y.instructions - x.instructions).map((p) => `${p.arch} at least ${p.instructions}`).join(', ');
+    return { stats: { instructions: decisions, perAbi: perAbiDecisions }, diagnostics: [diag('programTooLarge', { count: `at least ${decisions}`, over: `at least ${decisions - BPF_MAXINSNS}`, costly })] };
+  }
   const b = new ProgramBuilder();
   const badArch = b.ret(policy.badArchAction);
   // Group ABIs by AUDIT_ARCH, in the order of their first appearance.

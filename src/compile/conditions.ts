@@ -49,39 +49,78 @@ export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[]
     return next;
   };
 
-  // Code for: decision i, from condition j on, with facts about tests known on this path.
-  const at = (i: number, j: number, acc: AccState | undefined, known: ReadonlyMap<string, boolean>): NodeId => {
-    if (i >= decisions.length) return b.ret(defaultAction);
-    const d = decisions[i]!;
-    // Skip tests already known true; a test known false means this decision cannot match.
-    let jj = j;
-    while (jj < d.conditions.length) {
-      const c = d.conditions[jj]!;
-      const fact = known.get(testKey(c));
-      if (fact === undefined) break;
-      if (fact === c.negate) return at(i + 1, 0, acc, known);
-      jj++;
+  // Code for: decision i, from condition j on, with facts about tests known on this path. Built
+  // depth first with an explicit stack (a profile may hold thousands of decisions for one
+  // syscall, deeper than the JS stack): the passed branch first, then the failed one, then the
+  // test itself — the order in which the nodes are made, so the layout is the same as ever.
+  interface Task {
+    readonly i: number;
+    readonly jj: number;
+    readonly acc: AccState | undefined;
+    readonly known: ReadonlyMap<string, boolean>;
+    readonly key: string;
+    stage: 0 | 1 | 2;
+    passed?: NodeId;
+  }
+  type Prepared = { readonly node: NodeId } | { readonly task: Task };
+  const prepare = (i0: number, j0: number, acc: AccState | undefined, known: ReadonlyMap<string, boolean>): Prepared => {
+    for (let i = i0, j = j0; ; i++, j = 0) {
+      if (i >= decisions.length) return { node: b.ret(defaultAction) };
+      const d = decisions[i]!;
+      // Skip tests already known true; a test known false means this decision cannot match.
+      let jj = j;
+      let cannot = false;
+      while (jj < d.conditions.length) {
+        const c = d.conditions[jj]!;
+        const fact = known.get(testKey(c));
+        if (fact === undefined) break;
+        if (fact === c.negate) { cannot = true; break; }
+        jj++;
+      }
+      if (cannot) continue;
+      if (jj >= d.conditions.length) return { node: b.ret(d.action) };
+      const key = `${i}/${jj}/${acc ? `${acc.offset}&${acc.mask}` : '-'}/${[...known].map(([k, v]) => `${k}=${v ? 1 : 0}`).sort().join(',')}`;
+      const hit = memo.get(key);
+      if (hit !== undefined) return { node: hit };
+      return { task: { i, jj, acc, known, key, stage: 0 } };
     }
-    if (jj >= d.conditions.length) return b.ret(d.action);
-    const key = `${i}/${jj}/${acc ? `${acc.offset}&${acc.mask}` : '-'}/${[...known].map(([k, v]) => `${k}=${v ? 1 : 0}`).sort().join(',')}`;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-
-    const c = d.conditions[jj]!;
+  };
+  const root = prepare(0, 0, entry, new Map());
+  if ('node' in root) return root.node;
+  const stack: Task[] = [root.task];
+  let value: NodeId | undefined;
+  while (stack.length > 0) {
+    const t = stack[stack.length - 1]!;
+    const c = decisions[t.i]!.conditions[t.jj]!;
     const offset = argOffset(c.arg, c.half, endian);
     const tk = testKey(c);
     const after: AccState = { offset, mask: c.mask };
-    const passed = at(i, jj + 1, after, learn(known, tk, !c.negate, i));
-    const failed = at(i + 1, 0, after, learn(known, tk, c.negate, i + 1));
+    if (t.stage === 0) {
+      t.stage = 1;
+      const p = prepare(t.i, t.jj + 1, after, learn(t.known, tk, !c.negate, t.i));
+      if ('task' in p) { stack.push(p.task); continue; }
+      value = p.node;
+    }
+    if (t.stage === 1) {
+      t.passed = value!;
+      t.stage = 2;
+      const p = prepare(t.i + 1, 0, after, learn(t.known, tk, c.negate, t.i + 1));
+      if ('task' in p) { stack.push(p.task); continue; }
+      value = p.node;
+    }
+    const passed = t.passed!;
+    const failed = value!;
     let node = b.jump(BPF_JMP | JUMP[c.op] | BPF_K, c.value, c.negate ? failed : passed, c.negate ? passed : failed);
+    const acc = t.acc;
     const holds = acc && acc.offset === offset && acc.mask === c.mask;
     if (!holds) {
       if (c.mask !== MASK_ALL) node = b.stmt(BPF_ALU | BPF_AND | BPF_K, c.mask, node);
       // After `and`, A holds the masked word; a plain load is needed unless A has the unmasked word.
       if (!(acc && acc.offset === offset && acc.mask === MASK_ALL && c.mask !== MASK_ALL)) node = b.stmt(BPF_LD | BPF_W | BPF_ABS, offset, node);
     }
-    memo.set(key, node);
-    return node;
-  };
-  return at(0, 0, entry, new Map());
+    memo.set(t.key, node);
+    stack.pop();
+    value = node;
+  }
+  return value!;
 }
