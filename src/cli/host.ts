@@ -15,6 +15,27 @@ export interface Host {
   stderr(text: string): void;
   /** `process.arch`, byte order and kernel release (`uname -r`) of this machine. */
   readonly machine: { readonly arch: string; readonly littleEndian: boolean; readonly kernel: string };
+  /** Why standard output could not be written (a full disk, a closed pipe), once it failed. */
+  outputFailure?(): string | undefined;
+}
+
+let stdoutFailure: string | undefined;
+
+/**
+ * Writes all of `data` to fd 1 or 2 synchronously, as one would in C: no stream, so a failure is
+ * an error to report (never an unhandled 'error' event), and nothing is left buffered when the
+ * process execs or exits. EAGAIN (a pipe someone made non-blocking) is retried.
+ */
+function writeAll(fd: 1 | 2, data: Uint8Array | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let off = 0; off < bytes.length;) {
+    try {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EAGAIN') continue;
+      throw e;
+    }
+  }
 }
 
 export const nodeHost: Host = {
@@ -23,7 +44,7 @@ export const nodeHost: Host = {
   },
   writeFileAtomic(path, data) {
     if (path === '-') {
-      process.stdout.write(data);
+      writeAll(1, data);
       return;
     }
     const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -42,11 +63,21 @@ export const nodeHost: Host = {
     }
   },
   stdout(text) {
-    process.stdout.write(text);
+    if (stdoutFailure !== undefined) return;
+    try {
+      writeAll(1, text);
+    } catch (e) {
+      stdoutFailure = describeFsError(e);
+    }
   },
   stderr(text) {
-    process.stderr.write(text);
+    try {
+      writeAll(2, text);
+    } catch {
+      // nowhere left to say it; the exit status still tells
+    }
   },
+  outputFailure: () => stdoutFailure,
   machine: { arch: osArch(), littleEndian: endianness() === 'LE', kernel: release() },
 };
 

@@ -29,6 +29,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   { name: 'explain', summary: 'per ABI and action: which syscalls and argument conditions lead there, folded, with named constants (AF_UNIX, CLONE_NEWUSER)', load: () => import('./commands/explain.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
   { name: 'decompile', summary: 'turn a raw filter back into an editable Docker/OCI profile, proved equivalent by recompiling it', load: () => import('./commands/decompile.js') },
+  { name: 'run', summary: 'run a command under a profile: compile for this machine, install the filter, exec the command (fails closed)', load: () => import('./commands/run.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },
   { name: 'simulate', summary: 'run one syscall, a table or a batch of queries through a filter', load: () => import('./commands/simulate.js') },
   { name: 'arches', summary: 'list the ABIs syscage knows, with their names and facts', load: () => import('./commands/arches.js') },
@@ -49,6 +50,11 @@ export async function main(argv: readonly string[], host: Host = nodeHost): Prom
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    const lost = host.outputFailure?.();
+    if (lost !== undefined) {
+      host.stderr(`syscage: error SC5006: cannot write standard output: ${lost}\n`);
+      return ctx.exitCode === 0 ? EXIT_BAD_INPUT : ctx.exitCode;
+    }
     return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

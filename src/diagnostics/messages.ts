@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The catalog of diagnostics: one entry per message, with a stable code and a template.
 // Codes by stage: SC1xxx profiles, SC2xxx resolve/compile, SC3xxx BPF bytes and validation,
-// SC5xxx command line and targets, SC6xxx harden and presets. Codes are never reused; retired codes stay listed.
+// SC5xxx command line and targets, SC6xxx harden and presets, SC9xxx on a real system (run). Codes are never reused; retired codes stay listed.
 
 import type { Diagnostic, Location, Severity } from './diagnostic.js';
 
@@ -153,6 +153,15 @@ export const messages = {
   presetUnknownSyscall: { code: 'SC6103', severity: 'error', text: '`{name}` is not a syscall of any ABI{detail}' },
   presetSyscallsUnused: { code: 'SC6104', severity: 'warning', text: '--syscalls is used only by the default-deny preset; {name} ignores it' },
   fixNeedsProfile: { code: 'SC6110', severity: 'error', text: '--fix rewrites a profile file: {reason}' },
+
+  // --- SC9xxx: on a real system. SC90xx `syscage run` (src/cli/commands/run.ts, src/linux/exec.ts)
+  runNotFound: { code: 'SC9001', severity: 'error', text: '{reason}: nothing was run', hint: 'give a path, or check PATH' },
+  runNotExecutable: { code: 'SC9002', severity: 'error', text: '{reason}: nothing was run' },
+  runNotConfined: { code: 'SC9003', severity: 'error', text: '{command} was not started, because it could not be confined: {why}' },
+  runExecFailed: { code: 'SC9004', severity: 'error', text: 'execve({path}) failed under the filter: {errno}; the command did not start', hint: 'a profile must allow execve (and what the loader needs) for the command to start, as under Docker' },
+  runUnknownMachine: { code: 'SC9005', severity: 'error', text: 'this machine\'s ABI ({arch}) is not one syscage knows, so no filter can be compiled for it' },
+  runUnknownFlag: { code: 'SC9006', severity: 'error', text: 'the profile asks seccomp(2) for {flag}, which syscage run cannot pass' },
+  runExecveDenied: { code: 'SC9007', severity: 'error', text: 'the filter answers execve with {values}, so {command} could never start; nothing was run', hint: 'runc fails the same way (exec: operation not permitted): a profile must allow execve' },
 
   // --- SC5xxx: command line and targets
   unknownArch: { code: 'SC5001', severity: 'error', text: 'unknown architecture `{name}`', hint: 'use a libseccomp name (x86_64, aarch64, ppc64le…), SCMP_ARCH_*, or a Go name (amd64, arm64…); `syscage arches` lists them' },

@@ -28,7 +28,12 @@ export const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
 export const SECCOMP_FILTER_FLAG_TSYNC_ESRCH = 16;
 export const SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV = 32;
 
-export type InstallResult = { readonly ok: true } | { readonly ok: false; readonly errno: number };
+export type InstallResult = { readonly ok: true } | { readonly ok: false; readonly errno: number; readonly step: 'no_new_privs' | 'seccomp' };
+
+export interface InstallOptions {
+  /** prctl(PR_SET_NO_NEW_PRIVS, 1) first (default true; without it the kernel wants CAP_SYS_ADMIN). */
+  readonly noNewPrivs?: boolean;
+}
 
 let seccompNr: number | undefined;
 
@@ -44,7 +49,7 @@ function seccompSyscall(): number {
 /** prctl(PR_SET_NO_NEW_PRIVS, 1): needed to load a filter without CAP_SYS_ADMIN; cannot be undone. */
 export function setNoNewPrivs(): InstallResult {
   const r = libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-  return r.value === 0n ? { ok: true } : { ok: false, errno: r.errno };
+  return r.value === 0n ? { ok: true } : { ok: false, errno: r.errno, step: 'no_new_privs' };
 }
 
 /**
@@ -52,15 +57,17 @@ export function setNoNewPrivs(): InstallResult {
  * validate first (see the header). The instruction count is bytes.length / 8; a length that is
  * not a multiple of 8 or does not fit sock_fprog.len (16 bits) is a caller bug and throws.
  */
-export function installFilter(bytes: Uint8Array, flags = 0): InstallResult {
+export function installFilter(bytes: Uint8Array, flags = 0, options: InstallOptions = {}): InstallResult {
   if (bytes.length % 8 !== 0 || bytes.length / 8 > 0xffff) {
     throw new RangeError(`installFilter: ${bytes.length} bytes are not a sock_filter array sock_fprog can describe`);
   }
-  const nnp = setNoNewPrivs();
-  if (!nnp.ok) return nnp;
+  if (options.noNewPrivs ?? true) {
+    const nnp = setNoNewPrivs();
+    if (!nnp.ok) return nnp;
+  }
   const r = libc().seccomp(seccompSyscall(), SECCOMP_SET_MODE_FILTER, flags, bytes.length / 8, bytes.length === 0 ? null : bytes);
   // With SECCOMP_FILTER_FLAG_NEW_LISTENER a success returns a file descriptor, otherwise 0.
-  return r.value >= 0n ? { ok: true } : { ok: false, errno: r.errno };
+  return r.value >= 0n ? { ok: true } : { ok: false, errno: r.errno, step: 'seccomp' };
 }
 
 export type LoadResult =

@@ -32,6 +32,8 @@ export interface Resolution {
   readonly resolved?: ResolvedProfile;
   readonly filter?: ApiFilter;
   readonly outcomes?: readonly RuleOutcome[];
+  /** The SECCOMP_FILTER_FLAG_* names the runtime passes to seccomp(2) when it installs the filter (./runc.ts). */
+  readonly installFlags?: readonly string[];
   /** JSON pointer -> location in the profile text. */
   readonly locate?: (pointer: string) => Location | undefined;
   readonly diagnostics: readonly Diagnostic[];
@@ -59,7 +61,7 @@ export function resolveProfile(profile: Profile, target: Target, lens: Lens, loc
     }
   }
   const policy: Policy = read.enosysStub ? { ...model.policy, enosysStub: read.enosysStub } : model.policy;
-  return { policy, resolved, filter: read.filter, outcomes: model.outcomes, locate, diagnostics };
+  return { policy, resolved, filter: read.filter, outcomes: model.outcomes, installFlags: read.installFlags, locate, diagnostics };
 }
 
 function errnoText(rc: number): string {
