@@ -20,6 +20,7 @@ export interface Host {
 }
 
 let stdoutFailure: string | undefined;
+let stdoutClosed = false;
 
 /**
  * Writes all of `data` to fd 1 or 2 synchronously, as one would in C: no stream, so a failure is
@@ -63,11 +64,13 @@ export const nodeHost: Host = {
     }
   },
   stdout(text) {
-    if (stdoutFailure !== undefined) return;
+    if (stdoutFailure !== undefined || stdoutClosed) return;
     try {
       writeAll(1, text);
     } catch (e) {
-      stdoutFailure = describeFsError(e);
+      // a reader that stopped reading (`| head`) is not an error, as SIGPIPE is not for C tools
+      if ((e as { code?: string }).code === 'EPIPE') stdoutClosed = true;
+      else stdoutFailure = describeFsError(e);
     }
   },
   stderr(text) {

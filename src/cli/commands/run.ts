@@ -153,7 +153,7 @@ function runCommand(ctx: CommandContext, command: string[], opts: Options): numb
   const bytes = encode(checked.value, host.machine.littleEndian ? 'little' : 'big');
   const flagBits = c.flags.reduce((n, f) => n | FILTER_FLAGS[f]!, 0);
   const flagText = c.flags.length > 0 ? c.flags.join('|') : '0';
-  printDiagnostics(host, c.diagnostics.filter((d) => d.severity === 'error'), c.name);
+  // warnings and notes are not printed: standard error is the command's from here on (`check` shows them)
   // a filter that refuses execve itself would fail in the exec, after the filter is in place,
   // where even saying so may be refused: decided here, exactly, before anything is installed
   const arch = hostArch(host)!;
