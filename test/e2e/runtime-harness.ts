@@ -79,7 +79,9 @@ export interface Spawned {
 // Small helpers.
 
 function which(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
+  // runc lives in /usr/sbin, which a non-root PATH may lack.
+  const path = (process.env['PATH'] ?? '/usr/bin:/bin').split(':');
+  for (const dir of [...path, '/usr/sbin', '/sbin']) {
     const p = join(dir, name);
     try {
       accessSync(p, constants.X_OK);
@@ -156,14 +158,14 @@ function buildRootfsUncached(): Rootfs {
   if (!existsSync(BUSYBOX)) return { reason: `${BUSYBOX} is missing (apt-get install busybox-static)` };
   const interp = elfInterpreter(BUSYBOX);
   if (interp !== false) return { reason: `${BUSYBOX} is not a static x86_64 ELF (install busybox-static, not busybox)` };
-  const gcc = which('gcc');
-  if (!gcc) return { reason: 'gcc is not installed (apt-get install gcc libc6-dev)' };
   const source = readFileSync(PROBE_SOURCE);
   const busybox = readFileSync(BUSYBOX);
   const hash = createHash('sha256').update(source).update('\0').update(busybox).digest('hex').slice(0, 16);
   const final = join(CACHE, `rootfs-${hash}`);
   // runc wants the real path of root.path (no symlinks on the way).
   if (existsSync(join(final, 'bin', 'probe'))) return { path: realpathSync(final) };
+  const gcc = which('gcc');
+  if (!gcc) return { reason: 'gcc is not installed (check: `gcc` on PATH; apt-get install gcc libc6-dev)' };
   mkdirSync(CACHE, { recursive: true });
   const tmp = `${final}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
