@@ -28,15 +28,21 @@ export const SIGSYS = 31;
 
 export type RuntimeName = 'crun' | 'runc' | 'bwrap';
 
+/** The probe's two entries: syscall(2) on x86_64, int $0x80 on the i386 ABI. */
+export type ProbeAbi = 'x86_64' | 'x86';
+
 /** One raw syscall for the probe: number and up to six arguments; `'@'` is a zeroed scratch buffer. */
 export interface Call {
   readonly label: string;
+  /** Default x86_64; x86 calls take at most five arguments. */
+  readonly abi?: ProbeAbi;
   readonly nr: number;
   readonly args: readonly (bigint | '@')[];
 }
 
 /** One line of the probe's output: the exact (nr, args) the kernel saw, and the result (or -errno). */
 export interface Observed {
+  readonly abi: ProbeAbi;
   readonly nr: number;
   readonly args: readonly bigint[];
   readonly result: number;
@@ -195,7 +201,7 @@ function u64(v: bigint): bigint {
 }
 
 export function probeArgv(calls: readonly Call[]): string[] {
-  return ['/bin/probe', ...calls.map((c) => [String(c.nr), ...c.args.map((a) => (a === '@' ? '@' : String(u64(a))))].join(','))];
+  return ['/bin/probe', ...calls.map((c) => (c.abi === 'x86' ? 'x86:' : '') + [String(c.nr), ...c.args.map((a) => (a === '@' ? '@' : String(u64(a))))].join(','))];
 }
 
 function parseProbe(stdout: string): { observed: Observed[]; done: boolean } {
@@ -208,8 +214,8 @@ function parseProbe(stdout: string): { observed: Observed[]; done: boolean } {
       continue;
     }
     const f = line.split(' ');
-    if (f.length !== 8) throw new Error(`the probe printed an unexpected line: ${JSON.stringify(line)}`);
-    observed.push({ nr: Number(f[0]), args: f.slice(1, 7).map((x) => BigInt(x)), result: Number(f[7]) });
+    if (f.length !== 9 || (f[0] !== 'x86_64' && f[0] !== 'x86')) throw new Error(`the probe printed an unexpected line: ${JSON.stringify(line)}`);
+    observed.push({ abi: f[0], nr: Number(f[1]), args: f.slice(2, 8).map((x) => BigInt(x)), result: Number(f[8]) });
   }
   return { observed, done };
 }
