@@ -10,7 +10,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync,
-  readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync,
+  readdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -122,14 +122,17 @@ function elfInterpreter(path: string): boolean | undefined {
 let scratchDir: string | undefined;
 let counter = 0;
 
-/** A private temp dir for this process (bundles, runtime state), removed at exit. */
+/** A private temp dir for this process (bundles, runtime state, filter files); see cleanup(). */
 function scratch(): string {
-  if (!scratchDir) {
-    scratchDir = mkdtempSync(join(tmpdir(), 'syscage-e2e-'));
-    const dir = scratchDir;
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
+  if (!scratchDir) scratchDir = mkdtempSync(join(tmpdir(), 'syscage-e2e-'));
   return scratchDir;
+}
+
+/** Removes this process's bundles and runtime state (call from afterAll; test workers skip 'exit' handlers). */
+export function cleanup(): void {
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  scratchDir = undefined;
+  runtimes.clear();
 }
 
 function uniqueId(): string {
@@ -182,6 +185,10 @@ function buildRootfsUncached(): Rootfs {
   if (cc.status !== 0) {
     rmSync(tmp, { recursive: true, force: true });
     return { reason: `gcc -static of test/e2e/probe.c failed (is libc6-dev's libc.a installed?): ${firstLine(cc.stderr || String(cc.error))}` };
+  }
+  // Root filesystems of older probe sources are of no further use.
+  for (const old of readdirSync(CACHE)) {
+    if (old.startsWith('rootfs-') && !old.includes('.') && old !== `rootfs-${hash}`) rmSync(join(CACHE, old), { recursive: true, force: true });
   }
   try {
     renameSync(tmp, final);

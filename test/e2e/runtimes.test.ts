@@ -11,7 +11,7 @@
 //   KILL_*        → the probe died of SIGSYS at that call: the line before it came, it did not.
 // Expected values come only from simulate; the kernel inside the runtime is the oracle.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Arch } from '../../src/arch/arch.js';
 import { archByName, syscallNumber } from '../../src/arch/index.js';
 import type { Program } from '../../src/bpf/instruction.js';
@@ -22,7 +22,7 @@ import { DOCKER_DEFAULT_PROFILE } from '../../src/profile/defaults.gen.js';
 import { formatAction } from '../../src/seccomp/action.js';
 import { simulate, type Verdict } from '../../src/seccomp/simulate.js';
 import {
-  AUDIT_ARCH_X86_64, ociSeccompFor, requireRuntime, SIGSYS,
+  AUDIT_ARCH_X86_64, cleanup, ociSeccompFor, requireRuntime, SIGSYS,
   type Call, type Observed, type ProbeAbi, type ProbeRun, type RunFilter, type Runtime, type RuntimeName,
 } from './runtime-harness.js';
 
@@ -252,6 +252,8 @@ function predictor(rt: RuntimeName, p: TestProfile): Program {
 }
 
 const RUNTIMES: readonly RuntimeName[] = ['crun', 'bwrap', 'runc'];
+
+afterAll(cleanup);
 
 for (const rtName of RUNTIMES) {
   describe(`${rtName}: syscage's verdicts are the kernel's inside the runtime`, () => {
