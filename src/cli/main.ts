@@ -28,6 +28,7 @@ const COMMANDS: ReadonlyArray<{ name: string; summary: string; load: () => Promi
   { name: 'diff', summary: 'exact differences between two profiles or filters, per ABI and syscall, each with a witness call', load: () => import('./commands/diff.js') },
   { name: 'explain', summary: 'per ABI and action: which syscalls and argument conditions lead there, folded, with named constants (AF_UNIX, CLONE_NEWUSER)', load: () => import('./commands/explain.js') },
   { name: 'disasm', summary: 'disassemble a seccomp filter with syscall, argument and action names', load: () => import('./commands/disasm.js') },
+  { name: 'export', summary: 'write a profile for another runtime: OCI linux.seccomp, Docker JSON, Kubernetes Localhost, SPO SeccompProfile, crun annotation, bwrap program, systemd settings', load: () => import('./commands/export.js') },
   { name: 'decompile', summary: 'turn a raw filter back into an editable Docker/OCI profile, proved equivalent by recompiling it', load: () => import('./commands/decompile.js') },
   { name: 'run', summary: 'run a command under a profile: compile for this machine, install the filter, exec the command (fails closed)', load: () => import('./commands/run.js') },
   { name: 'asm', summary: 'assemble a listing (as disasm prints it) into a filter', load: () => import('./commands/asm.js') },

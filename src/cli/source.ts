@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What `check`, `disasm` and `simulate` read: a filter (raw or base64 sock_filter bytes), or a
-// profile (JSON: Docker/moby, Podman, OCI config.json or LinuxSeccomp), which is resolved for the
+// profile (JSON: Docker/moby, Podman, OCI config.json or LinuxSeccomp; or a Security Profiles
+// Operator SeccompProfile in YAML, FILE#NAME picking one of several), which is resolved for the
 // target through the lens and compiled. Without a file, Docker's embedded default profile.
 
 import type { Arch } from '../arch/arch.js';
@@ -34,17 +35,42 @@ export interface Source {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Does this look like a profile (JSON text) rather than filter bytes? */
+/** Does this look like a profile (JSON text, or SPO YAML) rather than filter bytes? */
 export function looksLikeProfile(bytes: Uint8Array): boolean {
   for (const b of bytes) {
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf) continue;
-    return b === 0x7b; // `{`
+    return b === 0x7b || looksLikeYaml(bytes); // `{`
   }
   return false;
 }
 
-export function compileProfileText(text: string, name: string, target: ParsedTarget, file?: string): Source {
-  const parsed = parseProfile(text, file);
+/** Text (no NUL or other control bytes in its first 4 KiB) with a YAML `kind:` or `apiVersion:` key. */
+function looksLikeYaml(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  if (head.some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f)) return false;
+  return /^(kind|apiVersion)\s*:/m.test(new TextDecoder().decode(head));
+}
+
+/**
+ * Reads a profile argument: FILE, or FILE#NAME for one SeccompProfile of a YAML stream (taken
+ * only when FILE#NAME itself is not a file). Throws what host.readFile throws.
+ */
+export function readProfileArgument(host: Host, file: string): { bytes: Uint8Array; document?: string } {
+  try {
+    return { bytes: host.readFile(file) };
+  } catch (e) {
+    const hash = file.lastIndexOf('#');
+    if (hash <= 0 || hash === file.length - 1) throw e;
+    try {
+      return { bytes: host.readFile(file.slice(0, hash)), document: file.slice(hash + 1) };
+    } catch {
+      throw e;
+    }
+  }
+}
+
+export function compileProfileText(text: string, name: string, target: ParsedTarget, file?: string, document?: string): Source {
+  const parsed = parseProfile(text, file, document !== undefined ? { document } : {});
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.value || hasErrors(diagnostics)) return { name, kind: 'profile', endian: 'little', diagnostics };
   if (!target.host && !target.arches) {
@@ -76,13 +102,14 @@ export function loadSource(host: Host, file: string | undefined, target: ParsedT
   if (file === undefined) return compileProfileText(DOCKER_DEFAULT_PROFILE, DOCKER_DEFAULT_NAME, target);
   const name = file === '-' ? '<stdin>' : file;
   let bytes: Uint8Array;
+  let document: string | undefined;
   try {
-    bytes = host.readFile(file);
+    ({ bytes, document } = readProfileArgument(host, file));
   } catch (e) {
     return { name, kind: 'filter', endian: 'little', diagnostics: [diag('readFailed', { file: name, reason: describeFsError(e) })] };
   }
-  if (looksLikeProfile(bytes)) {
-    return compileProfileText(new TextDecoder().decode(bytes), name, target, name);
+  if (looksLikeProfile(bytes) || document !== undefined) {
+    return compileProfileText(new TextDecoder().decode(bytes), name, target, document !== undefined ? file.slice(0, file.length - document.length - 1) : name, document);
   }
   const f = readFilter({ ...host, readFile: () => bytes }, file, filterArch);
   return { name, kind: 'filter', endian: f.endian, diagnostics: f.diagnostics, ...(f.program ? { program: f.program } : {}) };

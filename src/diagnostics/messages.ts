@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The catalog of diagnostics: one entry per message, with a stable code and a template.
 // Codes by stage: SC1xxx profiles, SC2xxx resolve/compile, SC3xxx BPF bytes and validation,
-// SC5xxx command line and targets, SC6xxx harden and presets, SC9xxx on a real system (run). Codes are never reused; retired codes stay listed.
+// SC5xxx command line and targets, SC6xxx harden and presets, SC7xxx export and SPO YAML, SC9xxx on a real system (run). Codes are never reused; retired codes stay listed.
 
 import type { Diagnostic, Location, Severity } from './diagnostic.js';
 
@@ -162,6 +162,43 @@ export const messages = {
   runUnknownMachine: { code: 'SC9005', severity: 'error', text: 'this machine\'s ABI ({arch}) is not one syscage knows, so no filter can be compiled for it' },
   runUnknownFlag: { code: 'SC9006', severity: 'error', text: 'the profile asks seccomp(2) for {flag}, which syscage run cannot pass' },
   runExecveDenied: { code: 'SC9007', severity: 'error', text: 'the filter answers execve with {values}, so {command} could never start; nothing was run', hint: 'runc fails the same way (exec: operation not permitted): a profile must allow execve' },
+
+  // --- SC7xxx: export and SPO YAML. SC70xx exporting a profile (src/export/), SC71xx reading an SPO SeccompProfile (src/profile/spo.ts)
+  exportUnknownFormat: { code: 'SC7001', severity: 'error', text: 'unknown export format `{name}`', hint: 'use one of oci, docker, k8s, spo, crun, bwrap, systemd' },
+  exportNoFilter: { code: 'SC7002', severity: 'error', text: 'the profile installs no seccomp filter (it has no defaultAction): there is nothing to export' },
+  exportNeedsOutput: { code: 'SC7003', severity: 'error', text: '--to {format} writes a binary program: give the file with -o' },
+  exportConfigNotOci: { code: 'SC7004', severity: 'error', text: '{file} is not an OCI config.json: {reason}' },
+  spoNoDefaultErrno: { code: 'SC7005', severity: 'error', text: 'the default action returns errno {n}, and a SeccompProfile cannot say so: its spec has no defaultErrnoRet, so the installed profile would return EPERM (1)', hint: 'export to k8s (a Localhost profile file) instead, which keeps defaultErrnoRet' },
+  spoNoErrnoZero: { code: 'SC7006', severity: 'error', text: '{names}: errno 0 cannot be written in a SeccompProfile: the operator drops errnoRet 0 (omitempty), so runc would return EPERM (1)', hint: 'export to k8s (a Localhost profile file) instead' },
+  spoArchNotAllowed: { code: 'SC7007', severity: 'error', text: '{arch} is not one of the architectures a SeccompProfile may list: the API server refuses the object', hint: 'resolve for another host, or export to k8s' },
+  k8sBadLocalhostPath: { code: 'SC7008', severity: 'error', text: 'localhostProfile `{path}` must be a relative path inside the kubelet\'s seccomp directory (no leading /, no `..`)' },
+  k8sBadName: { code: 'SC7009', severity: 'error', text: '`{name}` is not a Kubernetes object name: lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit, at most 253 characters' },
+  systemdArgs: { code: 'SC7010', severity: 'warning', text: 'systemd cannot test syscall arguments: {names} {effect}', hint: 'the unit is only an approximation of the profile here; keep the profile for the container runtime' },
+  systemdErrno: { code: 'SC7011', severity: 'warning', text: 'an allow-list has one SystemCallErrorNumber=: {names} return {got} under systemd, not {want}' },
+  systemdAction: { code: 'SC7012', severity: 'warning', text: 'systemd has no form for {action}: {names} {effect}' },
+  systemdDefault: { code: 'SC7013', severity: 'warning', text: 'systemd has no form for the default action {action}: {effect}' },
+  systemdKillProcess: { code: 'SC7014', severity: 'info', text: 'systemd kills the whole process (SIGSYS), not only the calling thread: {names}' },
+  systemdFlag: { code: 'SC7015', severity: 'warning', text: 'systemd has no form for the filter flag {flag}: it is left out' },
+  systemdNoStub: { code: 'SC7016', severity: 'info', text: 'runc answers syscall numbers above the profile\'s highest with ENOSYS; systemd has no such rule: calls newer than the profile get {action}' },
+  systemdUnknownName: { code: 'SC7017', severity: 'warning', text: 'systemd 252 does not know {names}: it ignores them in SystemCallFilter=' },
+  systemdNoArch: { code: 'SC7018', severity: 'warning', text: 'systemd has no name for the ABI {arch}: SystemCallArchitectures= leaves it out, so systemd blocks its calls' },
+  rawNotify: { code: 'SC7019', severity: 'warning', text: 'the program returns USER_NOTIF for {names}: loaded as a raw filter ({via}) no listener is attached, so those calls fail with ENOSYS' },
+  rawFlags: { code: 'SC7020', severity: 'warning', text: 'the filter flags {flags} are not applied when the program is loaded as a raw filter ({via})' },
+  exportConfigSeccomp: { code: 'SC7021', severity: 'info', text: '{file}: `linux.seccomp` {what}' },
+  yamlSyntax: { code: 'SC7101', severity: 'error', text: 'invalid YAML: {reason}' },
+  spoNoProfile: { code: 'SC7102', severity: 'error', text: 'no SeccompProfile in this YAML{detail}', hint: 'syscage reads Security Profiles Operator SeccompProfile documents (apiVersion security-profiles-operator.x-k8s.io/v1beta1, kind SeccompProfile)' },
+  spoWrongKind: { code: 'SC7103', severity: 'error', text: 'kind `{kind}` is not SeccompProfile', hint: 'syscage reads Security Profiles Operator SeccompProfile documents, and Docker/OCI JSON profiles' },
+  spoApiVersion: { code: 'SC7104', severity: 'warning', text: 'apiVersion {text} is not one the Security Profiles Operator serves (security-profiles-operator.x-k8s.io/v1alpha1, v1beta1 or v1)' },
+  spoManyDocuments: { code: 'SC7105', severity: 'error', text: 'this YAML has {count} SeccompProfile documents ({names}): say which one to read', hint: 'on the command line write FILE#NAME, NAME being the metadata.name of the document' },
+  spoDocumentNotFound: { code: 'SC7106', severity: 'error', text: 'no SeccompProfile named `{name}` here; the documents are: {names}' },
+  spoNoSpec: { code: 'SC7107', severity: 'error', text: 'the SeccompProfile has no `spec`: the operator has nothing to install' },
+  spoNotAField: { code: 'SC7108', severity: 'warning', text: '`{field}` is not a field of a SeccompProfile spec: the API server prunes it, so the installed profile has none' },
+  spoBaseProfile: { code: 'SC7109', severity: 'warning', text: 'the operator unions the base profile `{name}` into this one; syscage reads this document only, so the installed profile allows more than shown here' },
+  spoDisabled: { code: 'SC7110', severity: 'warning', text: 'spec.disabled is true: the operator does not install this profile' },
+  spoErrnoZero: { code: 'SC7111', severity: 'warning', text: 'errnoRet 0 is dropped by the operator (omitempty): runc then returns EPERM (1)', hint: 'write the errno you mean, 1 to 4095' },
+  yamlTooDeep: { code: 'SC7112', severity: 'error', text: 'the YAML nests more than {limit} levels deep; a SeccompProfile needs 6' },
+  spoNotMapping: { code: 'SC7113', severity: 'error', text: '{what} is a mapping, not {type}' },
+  yamlTooLarge: { code: 'SC7114', severity: 'error', text: 'the YAML expands (through aliases) to more than {limit} characters of JSON: syscage refuses it' },
 
   // --- SC5xxx: command line and targets
   unknownArch: { code: 'SC5001', severity: 'error', text: 'unknown architecture `{name}`', hint: 'use a libseccomp name (x86_64, aarch64, ppc64le…), SCMP_ARCH_*, or a Go name (amd64, arm64…); `syscage arches` lists them' },

@@ -14,6 +14,7 @@ import { ARCHMAP_FIELDS, DOCKER_ONLY_FIELDS, PROFILE_ARCHES, PROFILE_FIELDS, PRO
 import { readJson } from './json.js';
 import { suggest, type Field, Reader } from './reader.js';
 import { checkErrnoAction, checkErrnoLimit, readAction, readErrnoName, readErrnoRet, readSyscall } from './rules.js';
+import { parseSpoProfile } from './spo.js';
 import type { ArchMapEntry, Profile, ProfileArch, ProfileFormat, ProfileSyscall } from './types.js';
 
 const FLAGS: ReadonlySet<string> = new Set(PROFILE_FLAGS);
@@ -96,7 +97,28 @@ function foreignFormat(text: string, root: Node | undefined): string | undefined
   return undefined;
 }
 
-export function parseProfile(text: string, file?: string): { value?: Profile; diagnostics: Diagnostic[] } {
+export interface ParseOptions {
+  /** A YAML stream with several SeccompProfile documents: the `metadata.name` of the one to read. */
+  readonly document?: string;
+}
+
+/**
+ * Reads a profile: JSON (Docker/moby, Podman, bare LinuxSeccomp, OCI config.json), or YAML (a
+ * Security Profiles Operator SeccompProfile, ./spo.ts) when the text does not start with `{` or `[`.
+ */
+/**
+ * JSON profiles start with `{` (or `[`, refused later as not an object) after optional whitespace
+ * or a byte-order mark; anything else that is not empty, and not another format recognized by
+ * foreignFormat, is read as YAML.
+ */
+function isYamlText(text: string): boolean {
+  const m = /^[\s\ufeff]*(\S)/.exec(text.slice(0, 4096));
+  if (!m || m[1] === '{' || m[1] === '[') return false;
+  return foreignFormat(text, undefined) !== 'an LXC seccomp policy';
+}
+
+export function parseProfile(text: string, file?: string, options: ParseOptions = {}): { value?: Profile; diagnostics: Diagnostic[] } {
+  if (isYamlText(text)) return parseSpoProfile(text, file, options.document);
   const json = readJson(text, file);
   const syntaxError = json.diagnostics.some((d) => d.code === 'SC1002');
   const foreign = syntaxError || json.doc ? foreignFormat(text, json.doc?.root) : undefined;
@@ -127,7 +149,21 @@ export function parseProfile(text: string, file?: string): { value?: Profile; di
     node = seccomp;
   }
 
-  const f = r.fields(node, base, PROFILE_FIELDS);
+  return readSeccompObject(r, node, base, oci ? 'oci' : 'docker', file);
+}
+
+/**
+ * How the seccomp object is read: `docker` (Docker/moby, Podman, bare LinuxSeccomp), `oci` (the
+ * `linux.seccomp` of a config.json: Docker-only fields reported and not used), `spo` (the spec of
+ * a Security Profiles Operator SeccompProfile, ./spo.ts: read as `oci`, plus the fields in `extra`).
+ */
+export type SeccompMode = 'docker' | 'oci' | 'spo';
+
+/** Reads the seccomp object `node` (at JSON pointer `base`) into a Profile; none when there is an error. */
+export function readSeccompObject(r: Reader, node: Node, base: string, mode: SeccompMode, file?: string, extra: readonly string[] = []): { value?: Profile; diagnostics: Diagnostic[] } {
+  const oci = mode !== 'docker';
+  const allowed: readonly string[] = extra.length > 0 ? [...PROFILE_FIELDS, ...extra] : PROFILE_FIELDS;
+  const f = r.fields(node, base, allowed) as Map<string, Field>;
   if (oci) for (const [name, field] of f) if (DOCKER_ONLY_FIELDS.has(name)) r.report('dockerOnlyField', { field: name, detail: '' }, field.node, field.pointer);
 
   const actionField = f.get('defaultAction');
@@ -159,7 +195,7 @@ export function parseProfile(text: string, file?: string): { value?: Profile; di
 
   if (r.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: r.diagnostics };
   const value: Profile = {
-    ...emptyProfile(oci ? 'oci-config' : 'docker', base, r, file),
+    ...emptyProfile(mode === 'oci' ? 'oci-config' : 'docker', base, r, file),
     ...(defaultAction.kind !== undefined ? { defaultAction: defaultAction.kind } : {}),
     ...(defaultErrnoRet !== undefined ? { defaultErrnoRet } : {}),
     ...(defaultErrno !== undefined ? { defaultErrno } : {}),
