@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// GENERATED — do not edit. Generator: test/export/systemd-groups.test.ts (rewrites this file with
-// SYSCAGE_REGEN=1). Source: ../shared/data/systemd-syscall-groups-expanded.json, made with
+// GENERATED — do not edit. Copied from ../shared/data/systemd-syscall-groups-expanded.json (the
+// command is in docs/export.md); test/export/systemd.test.ts checks it still equals the data, made with
 // `systemd-analyze syscall-filter` from systemd 252 (252.38-1~deb12u1, Debian 12).
 // @default: the calls systemd adds to every SystemCallFilter= allow-list. @known: every call
 // systemd 252 can name (it ignores other names in SystemCallFilter=).

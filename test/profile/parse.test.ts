@@ -31,7 +31,7 @@ const WARNINGS: Readonly<Record<string, readonly string[]>> = {
   'moby/fixture-example.json': ['SC1025'],
 };
 
-/** The YAML profiles of ../shared/data (Security Profiles Operator CRDs): another format, for a later issue. */
+/** The YAML profiles of ../shared/data (Security Profiles Operator SeccompProfile documents, read by src/profile/spo.ts). */
 const YAML = [
   'security-profiles-operator/seccompprofile.yaml',
   'security-profiles-operator/seccompprofile-allowed-syscalls-change.yaml',
@@ -73,7 +73,39 @@ describe('real profiles', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['SC1006']);
   });
 
-  it.skip.each(YAML)('%s (YAML: a later issue)', () => {});
+  /** Each YAML file's SeccompProfile documents, as the files write them: metadata.name, defaultAction, number of rules. */
+  const YAML_DOCS: Readonly<Record<string, ReadonlyArray<readonly [string, string, number]>>> = {
+    'security-profiles-operator/seccompprofile.yaml': [['profile-block-all', 'ERRNO', 0], ['profile-complain-unsafe', 'LOG', 0], ['profile-allow-unsafe', 'ALLOW', 0], ['profile-complain-block-high-risk', 'LOG', 2]],
+    'security-profiles-operator/seccompprofile-allowed-syscalls-change.yaml': [['profile-allowed-syscalls', 'ERRNO', 1]],
+    'security-profiles-operator/seccompprofile-allowed-syscalls-validation.yaml': [['profile-allowed-syscalls', 'ERRNO', 1], ['profile-denied-syscalls', 'ERRNO', 2], ['profile-allow-all-syscalls', 'ALLOW', 0], ['profile-block-all-syscalls', 'ERRNO', 0]],
+    'security-profiles-operator/baseprofile-runc.yaml': [['runc-v1.4.2', 'ERRNO', 1]],
+    'security-profiles-operator/baseprofile-crun.yaml': [['crun-v1.26', 'ERRNO', 1]],
+    'kinvolk-seccompagent/notify-dangerous.yaml': [['notify-dangerous', 'ALLOW', 1]],
+  };
+
+  it.each(YAML)('%s (SPO YAML) parses, each SeccompProfile document by name, with no warning', (f) => {
+    const original = new URL(f, shared);
+    if (existsSync(original)) expect(readFileSync(new URL(f, fixtures)).equals(readFileSync(original))).toBe(true);
+    const docs = YAML_DOCS[f]!;
+    for (const [name, action, rules] of docs) {
+      const r = parseProfile(read(f), f, docs.length > 1 ? { document: name } : {});
+      expect(r.diagnostics, name).toEqual([]);
+      expect(r.value).toMatchObject({ defaultAction: action, pointerBase: '/spec' });
+      expect(r.value!.syscalls).toHaveLength(rules);
+    }
+    // several documents and none chosen: refused, with the names
+    if (docs.length > 1) expect(parseProfile(read(f), f).diagnostics.map((d) => d.code)).toEqual(['SC7105']);
+  });
+
+  it('reads the SPO copy of notify-dangerous as the JSON one, with positions in the YAML', () => {
+    const json = parse('kinvolk-seccompagent/notify-dangerous.json');
+    const yaml = parseProfile(read('kinvolk-seccompagent/notify-dangerous.yaml'), 'n.yaml').value!;
+    expect(yaml).toMatchObject({ defaultAction: json.defaultAction, listenerPath: json.listenerPath, listenerMetadata: json.listenerMetadata });
+    expect(yaml.architectures.map((a) => a.arch.name)).toEqual(['x86_64']);
+    expect(yaml.syscalls[0]!.names).toEqual(json.syscalls[0]!.names);
+    // `- vm86` is the last name, line 69 column 7 of the YAML file
+    expect(profileLocation(yaml, '/spec/syscalls/0/names/49')).toMatchObject({ line: 69, column: 7 });
+  });
 });
 
 describe('formats', () => {
