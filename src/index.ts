@@ -35,7 +35,8 @@ export { errnoName, errnoNumber } from './kernel/errno.js';
 export { syscallSignature, type ArgKind, type ArgSignature } from './kernel/signatures.js';
 
 // ── parse: profile text → Profile ───────────────────────────────────────────────────────────
-export { parseProfile } from './profile/parse.js';
+export { parseProfile, type ParseOptions } from './profile/parse.js';
+export { parseSpoProfile, SPO_API_VERSIONS } from './profile/spo.js';
 export type { ArchMapEntry, Profile, ProfileArch, ProfileArg, ProfileFormat, ProfileSyscall, RuleFilter } from './profile/types.js';
 export { DOCKER_DEFAULT_NAME, DOCKER_DEFAULT_PROFILE } from './profile/defaults.gen.js';
 
@@ -99,6 +100,17 @@ export { decompile, handledAbis, hostCandidates, DEFAULT_LISTENER_PATH, type Dec
 export type { DecompiledProfile, ProfileFormat as DecompiledFormat, ProfileRule as DecompiledRule } from './analysis/decompile/profile.js';
 export type { Proof } from './analysis/decompile/prove.js';
 export { syscageRecompiler, type CompileRequest, type CompileResult, type Recompiler } from './analysis/decompile/recompiler.js';
+
+// ── export: a profile in another runtime's form (OCI, Docker, Kubernetes, SPO, crun, bwrap, systemd) ──
+export { exportProfile, EXPORT_FORMATS, isExportFormat, type Exported, type ExportFormat, type ExportOptions } from './export/export.js';
+export { ociSeccomp, profileAction } from './export/oci.js';
+export { dockerProfile } from './export/docker.js';
+export { localhostProfile, validLocalhostPath, DEFAULT_KUBELET_ROOT, type LocalhostProfile } from './export/k8s.js';
+export { spoProfile, SPO_API_VERSION, type SpoExport } from './export/spo.js';
+export { crunAnnotation, CRUN_ANNOTATION } from './export/crun.js';
+export { bwrapProgram } from './export/bwrap.js';
+export { systemdUnit, type SystemdOptions, type SystemdUnit } from './export/systemd.js';
+export { setInConfig, type ConfigEdit } from './export/config.js';
 
 // ── entry points over several stages ────────────────────────────────────────────────────────
 
