@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../../src/arch/arch.js';
+import { exportProfile } from '../../src/export/export.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -262,42 +263,15 @@ export interface OciRule {
   readonly args?: ReadonlyArray<{ readonly index: number; readonly value: number; readonly valueTwo?: number; readonly op: string }>;
 }
 
-const OCI_ARCHES: Readonly<Record<string, readonly string[]>> = {
-  x86_64: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
-};
-
 /**
- * The OCI `linux.seccomp` object of a profile, for runc.
- * TODO(issue 6, exporter): replace with the OCI exporter (`src/export/`, `syscage export PROFILE
- * --to oci`) once it lands. This stand-in handles only profiles already written in OCI terms
- * (resolved syscall names, no Docker `archMap`/`includes`/`excludes`/legacy `name`), which is
- * what the small test profiles are; it refuses anything else rather than guess.
+ * The OCI `linux.seccomp` object runc gets for a profile: syscage's exporter (`syscage export
+ * PROFILE --to oci`), which resolves Docker's archMap, includes and excludes for the host.
  */
 export function ociSeccompFor(profileText: string, host: Arch): OciSeccomp {
-  const p = JSON.parse(profileText) as Record<string, unknown>;
-  for (const key of ['archMap', 'includes', 'excludes', 'name', 'listenerPath']) {
-    if (key in p) throw new Error(`ociSeccompFor: the stand-in exporter does not handle "${key}" (needs src/export/)`);
-  }
-  const syscalls = (p['syscalls'] as Array<Record<string, unknown>> | undefined) ?? [];
-  for (const s of syscalls) {
-    for (const key of ['includes', 'excludes', 'name']) {
-      if (key in s) throw new Error(`ociSeccompFor: the stand-in exporter does not handle syscalls[].${key} (needs src/export/)`);
-    }
-  }
-  const arches = (p['architectures'] as string[] | undefined) ?? OCI_ARCHES[host.name];
-  if (!arches) throw new Error(`ociSeccompFor: no OCI architectures for host ${host.name}`);
-  return {
-    defaultAction: p['defaultAction'] as string,
-    ...(p['defaultErrnoRet'] !== undefined ? { defaultErrnoRet: p['defaultErrnoRet'] as number } : {}),
-    architectures: arches,
-    ...(p['flags'] !== undefined ? { flags: p['flags'] as string[] } : {}),
-    syscalls: syscalls.map((s) => ({
-      names: s['names'] as string[],
-      action: s['action'] as string,
-      ...(s['errnoRet'] !== undefined ? { errnoRet: s['errnoRet'] as number } : {}),
-      ...(s['args'] !== undefined ? { args: s['args'] as NonNullable<OciRule['args']> } : {}),
-    })),
-  };
+  const e = exportProfile(profileText, 'oci', { host });
+  const errors = e.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || typeof e.output !== 'string') throw new Error(`ociSeccompFor: the exporter refused the profile: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return JSON.parse(e.output) as OciSeccomp;
 }
 
 /** A minimal hand-written config.json: the probe as pid 1 of fresh pid/net/ipc/uts/mount namespaces. */
