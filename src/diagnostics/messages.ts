@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The catalog of diagnostics: one entry per message, with a stable code and a template.
 // Codes by stage: SC1xxx profiles, SC2xxx resolve/compile, SC3xxx BPF bytes and validation,
-// SC5xxx command line and targets, SC6xxx harden and presets, SC7xxx export and SPO YAML, SC9xxx on a real system (run). Codes are never reused; retired codes stay listed.
+// SC5xxx command line and targets, SC6xxx harden and presets, SC7xxx export and SPO YAML, SC8xxx live processes and this machine (dump, doctor), SC9xxx on a real system (run). Codes are never reused; retired codes stay listed.
 
 import type { Diagnostic, Location, Severity } from './diagnostic.js';
 
@@ -130,6 +130,7 @@ export const messages = {
   decompileLens: { code: 'SC2233', severity: 'info', text: 'proved under the {lens} lens: {why}' },
 
   // --- SC6xxx: harden and presets. SC60xx what harden changed or left (src/analysis/harden/), SC61xx presets and --fix (src/analysis/presets/, src/cli/)
+  hardenNotJson: { code: 'SC6054', severity: 'error', text: 'harden rewrites JSON profiles in place, and this one is not JSON (a Security Profiles Operator YAML?)', hint: 'syscage export PROFILE --to docker -o profile.json, then harden that' },
   hardenInt32: { code: 'SC6001', severity: 'info', text: '{names}: {conditions} compared all 64 bits of {arg}, which the kernel reads as 32 ({type}); now {count} rule(s) test the low word only (SCMP_CMP_MASKED_EQ), so the upper half {effect}' },
   hardenInt32Never: { code: 'SC6002', severity: 'info', text: '{names} removed from this rule: {conditions} holds for every upper half of {arg} ({type}) only where the low word is never in range, so the rule let calls through by the upper 32 bits alone, which the kernel ignores' },
   hardenSameArgAnd: { code: 'SC6003', severity: 'info', text: '{names}: {conditions} test {arg} together, but runc adds each condition as its own rule (OR); now {count} rule(s) on the low word allow the range the conditions meet together' },
@@ -153,6 +154,28 @@ export const messages = {
   presetUnknownSyscall: { code: 'SC6103', severity: 'error', text: '`{name}` is not a syscall of any ABI{detail}' },
   presetSyscallsUnused: { code: 'SC6104', severity: 'warning', text: '--syscalls is used only by the default-deny preset; {name} ignores it' },
   fixNeedsProfile: { code: 'SC6110', severity: 'error', text: '--fix rewrites a profile file: {reason}' },
+
+  // --- SC8xxx: live processes and this machine. SC80xx `syscage dump` and pid: inputs (src/linux/ptrace.ts, proc.ts, dump.ts),
+  // SC802x stacked filters as one program (src/linux/stack.ts), SC81xx `syscage doctor` (src/linux/doctor*.ts)
+  dumpBadPid: { code: 'SC8001', severity: 'error', text: '`{text}` is not a process id', hint: 'give a positive decimal number, or pid:N (for example pid:1234)' },
+  dumpNoProcess: { code: 'SC8002', severity: 'error', text: 'process {pid} does not exist' },
+  dumpNeedsAdmin: { code: 'SC8003', severity: 'error', text: 'reading the filters of process {pid} needs CAP_SYS_ADMIN: the kernel answered PTRACE_SECCOMP_GET_FILTER with {errno}{detail}', hint: 'run syscage dump as root (sudo); in a container, CAP_SYS_ADMIN must be held in the initial user namespace' },
+  dumpPtraceDenied: { code: 'SC8004', severity: 'error', text: 'cannot ptrace process {pid} ({errno}): {reason}' },
+  dumpNoFilter: { code: 'SC8005', severity: 'info', text: 'process {pid} has no seccomp filter ({mode}): {meaning}' },
+  dumpFailed: { code: 'SC8006', severity: 'error', text: 'reading the filters of process {pid} failed: {step} returned {errno}' },
+  dumpUnsupported: { code: 'SC8007', severity: 'error', text: 'this kernel cannot hand out seccomp filters: PTRACE_SECCOMP_GET_FILTER returned {errno}', hint: 'the kernel needs CONFIG_SECCOMP_FILTER and CONFIG_CHECKPOINT_RESTORE (Linux ≥ 4.4)' },
+  dumpInvalidFilter: { code: 'SC8008', severity: 'error', text: 'filter {index} of process {pid} does not validate (the kernel loaded it, so this is a syscage bug): {detail}' },
+  dumpExited: { code: 'SC8009', severity: 'error', text: 'process {pid} ended while its filters were being read' },
+  dumpUnavailable: { code: 'SC8010', severity: 'error', text: 'cannot read a live process here: {reason}' },
+  dumpStrict: { code: 'SC8011', severity: 'error', text: 'process {pid} is in seccomp strict mode: it runs no filter program (only read, write, _exit and sigreturn are allowed), so there is nothing to {what}' },
+  dumpOutputPattern: { code: 'SC8012', severity: 'error', text: '--all-filters -o {file}: {reason}', hint: 'give a name with `%d` where the filter number goes (filter-%d.bpf), or a directory ending in /' },
+  stackEmpty: { code: 'SC8020', severity: 'error', text: 'no filters to combine' },
+  stackDivision: { code: 'SC8021', severity: 'error', text: 'filter {filter} divides by X, and filter {other} can return a KILL verdict: one program cannot reproduce the stack exactly (a division by zero ends it with KILL_THREAD)', hint: 'compare the filters one by one: dump --all-filters -o' },
+  stackNoCell: { code: 'SC8022', severity: 'error', text: 'filter {filter} uses all 16 scratch cells and a filter before it returns a computed value: there is no cell to keep that value in while it runs', hint: 'compare the filters one by one: dump --all-filters -o' },
+  stackTooLong: { code: 'SC8023', severity: 'error', text: 'the {count} stacked filters combine into more than {limit} instructions (at filter {filter}): one program cannot hold them', hint: 'compare the filters one by one: dump --all-filters -o' },
+  stackInvalid: { code: 'SC8024', severity: 'error', text: 'the combined program does not validate (a syscage bug): {detail}' },
+  doctorProbe: { code: 'SC8101', severity: 'warning', text: 'the {probe} probe could not run: {reason}' },
+  doctorNotLinux: { code: 'SC8102', severity: 'error', text: 'doctor inspects a Linux machine: {reason}' },
 
   // --- SC9xxx: on a real system. SC90xx `syscage run` (src/cli/commands/run.ts, src/linux/exec.ts)
   runNotFound: { code: 'SC9001', severity: 'error', text: '{reason}: nothing was run', hint: 'give a path, or check PATH' },

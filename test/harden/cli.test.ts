@@ -14,6 +14,14 @@ const filter = new Uint8Array(readFileSync(new URL('../../examples/docker-defaul
 const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
 describe('syscage harden', () => {
+  it('a Security Profiles Operator YAML is read but not rewritten: SC6054, exit 2, nothing written', async () => {
+    const yaml = readFileSync(new URL('../fixtures/profiles/security-profiles-operator/baseprofile-runc.yaml', import.meta.url), 'utf8');
+    const r = await runCli(['harden', 'p.yaml', '-o', 'out.json', '--host', 'amd64'], { 'p.yaml': yaml });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/p\.yaml:\d+:\d+: error SC6054: harden rewrites JSON profiles/);
+    expect(r.files.has('out.json')).toBe(false);
+  });
+
   it('writes the hardened profile to -o and lists the changes with their locations', async () => {
     const r = await runCli(['harden', 'p.json', '--host', 'amd64', '-o', 'out.json'], { 'p.json': docker });
     expect(r.code).toBe(0);

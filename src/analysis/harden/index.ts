@@ -19,6 +19,8 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { parseProfile } from '../../profile/parse.js';
+import { profileLocation } from '../../profile/position.js';
+import { diag } from '../../diagnostics/messages.js';
 import type { Target } from '../../resolve/resolve.js';
 import { formatAction } from '../../seccomp/action.js';
 import { formatCall } from '../lint/context.js';
@@ -77,7 +79,9 @@ export function hardenProfile(text: string, target: Target, options: HardenOptio
   if (!parsed.value || hasErrors(parsed.diagnostics)) return { changes: [], diagnostics: parsed.diagnostics };
   const input = parsed.value;
   const first = Draft.of(input, text);
-  const base = first ? analyse(first, target, text, options.file) : undefined;
+  // the rewriter edits JSON text in place; a YAML (SPO) profile is read but not rewritten
+  if (!first) return { changes: [], diagnostics: [...parsed.diagnostics, diag('hardenNotJson', {}, profileLocation(input, input.pointerBase))] };
+  const base = analyse(first, target, text, options.file);
   if (!base?.analysis) return { changes: [], diagnostics: base?.diagnostics ?? parsed.diagnostics };
   const env: StepEnv = { target, input, primary: target.host };
   const changes: Change[] = [];
