@@ -13,6 +13,7 @@ import { hex32 } from '../../bits.js';
 import { diffPrograms } from '../../analysis/diff/diff.js';
 import { diffRows, formatRows, type DiffRow } from '../../analysis/diff/report.js';
 import { loadSource, type Source } from '../source.js';
+import { liveSource } from './dump.js';
 import { addTargetOptions, parseTarget, type TargetOptions } from '../target.js';
 import { EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, printJson, stopOnErrors } from '../output.js';
 import type { Host } from '../host.js';
@@ -37,7 +38,7 @@ export function loadPair(host: Host, files: readonly [string, string], target: P
   const arch = target.arches?.[0];
   const out: Source[] = [];
   for (const f of files) {
-    const s = loadSource(host, f, target, arch);
+    const s = liveSource(host, f) ?? loadSource(host, f, target, arch); // pid:N: a running process's filters
     if (!s.program) return stopOnErrors(host, s.diagnostics, json, s.name) ?? EXIT_BAD_INPUT;
     out.push(s);
   }
@@ -53,8 +54,8 @@ export function register(parent: Command, ctx: CommandContext): void {
   addTargetOptions(parent
     .command('diff')
     .description('exact differences between two profiles or filters (any mix), per ABI and syscall, each with a witness call; "equivalent" when none')
-    .argument('<a>', 'profile (JSON) or filter (raw/base64), the "before" side')
-    .argument('<b>', 'profile (JSON) or filter (raw/base64), the "after" side'))
+    .argument('<a>', 'profile (JSON) or filter (raw/base64), or pid:N (a running process\'s filters), the "before" side')
+    .argument('<b>', 'profile (JSON) or filter (raw/base64), or pid:N, the "after" side'))
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExit status: 0 equivalent, 1 different (or not proved equivalent), 2 bad input.\n\nExamples:\n  syscage diff old.json new.json\n  syscage diff profile.json filter.bpf --host amd64\n')
     .action((fa: string, fb: string, opts: TargetOptions & { json?: boolean }) => {
