@@ -24,6 +24,8 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { diag } from '../../diagnostics/messages.js';
 import { seccompAnnotator } from '../../seccomp/annotate.js';
 import { filterAbis, summarise } from '../../seccomp/summary.js';
+import { isConstantAllow } from '../../seccomp/cache.js';
+import { syscallNames, syscallNumber } from '../../arch/index.js';
 import type { Arch } from '../../arch/arch.js';
 import { combineFilters, SECCOMP_RET_ALLOW } from '../../linux/stack.js';
 import { dumpFilters, modeMeaning, type DumpResult } from '../../linux/dump.js';
@@ -97,7 +99,17 @@ function outputPath(pattern: string, n: number): string {
   return pattern.endsWith('/') ? `${pattern}filter-${n}.bpf` : pattern.replace('%d', String(n));
 }
 
-function summaryLines(program: Program, arches: readonly Arch[]): string[] {
+/**
+ * Syscalls of `arch` the kernel serves from its cache for a stack: it keeps one bitmap per
+ * filter, ANDed with the previous filter's (kernel/seccomp.c seccomp_cache_prepare), so a syscall
+ * is served only when every filter ALLOWs it without looking at arguments.
+ */
+function stackCached(filters: readonly Program[], arch: Arch): number {
+  return syscallNames(arch).filter((name) => filters.every((f) => isConstantAllow(f, arch.auditArch, syscallNumber(arch, name)!))).length;
+}
+
+/** The per-ABI summary; `stack`: the filters `program` combines, for the kernel cache line. */
+function summaryLines(program: Program, arches: readonly Arch[], stack?: readonly Program[]): string[] {
   const s = summarise(program, arches);
   const out: string[] = [];
   for (const a of s.abis) {
@@ -106,7 +118,9 @@ function summaryLines(program: Program, arches: readonly Arch[]): string[] {
     out.push(`  ${a.arch.name} (AUDIT_ARCH ${hex32(a.arch.auditArch, 8)}): ${a.syscalls} syscalls`);
     out.push(`    constant verdict     ${actions || 'none'}`);
     out.push(`    argument-dependent   ${dep.length}${dep.length ? `: ${dep.slice(0, 12).join(', ')}${dep.length > 12 ? `, … (${dep.length - 12} more)` : ''}` : ''}`);
-    out.push(`    kernel cache serves  ${a.cached} of ${a.syscalls} without running the filter`);
+    out.push(stack
+      ? `    kernel cache serves  ${stackCached(stack, a.arch)} of ${a.syscalls} without running the filters (every filter must ALLOW it constantly)`
+      : `    kernel cache serves  ${a.cached} of ${a.syscalls} without running the filter`);
     out.push(`    newer syscalls       ${a.newSyscalls}`);
   }
   out.push(`  other ABIs: ${s.otherArch}`);
@@ -177,7 +191,7 @@ function show(host: Host, d: DumpResult, filters: readonly Program[], opts: { al
       return stopOnErrors(host, [diag('writeFailed', { file: w.path, reason: describeFsError(e) })], json) ?? EXIT_BAD_INPUT;
     }
   }
-  const filterInfo = filters.map((f, i) => ({ number: i + 1, instructions: f.length, abis: abisOf(f, endian, host).map((a) => a.name), base64: Buffer.from(d.raw?.[i] ?? encode(f, endian)).toString('base64') }));
+  const filterInfo = filters.map((f, i) => ({ number: i + 1, instructions: f.length, abis: filterAbis(f, endian).map((a) => a.name), base64: Buffer.from(d.raw?.[i] ?? encode(f, endian)).toString('base64') }));
   if (json) {
     printJson(host, {
       ok: true, pid: d.pid, status: statusJson(s), order: 'installation', filters: filterInfo,
@@ -195,7 +209,7 @@ function show(host: Host, d: DumpResult, filters: readonly Program[], opts: { al
   }
   const out: string[] = [head];
   out.push(`${filters.length} filter${filters.length === 1 ? '' : 's'}, in installation order${filters.length > 1 ? ' (the kernel runs every one for each syscall and keeps the most severe verdict)' : ''}:`);
-  for (const f of filterInfo) out.push(`  filter ${f.number}${filters.length > 1 ? (f.number === 1 ? ' (installed first)' : f.number === filters.length ? ' (most recent)' : '') : ''}: ${f.instructions} instructions${f.abis.length ? `, tests ${f.abis.join(', ')}` : ', never tests seccomp_data.arch'}`);
+  for (const f of filterInfo) out.push(`  filter ${f.number}${filters.length > 1 ? (f.number === 1 ? ' (installed first)' : f.number === filters.length ? ' (most recent)' : '') : ''}: ${f.instructions} instruction${f.instructions === 1 ? '' : 's'}${f.abis.length ? `, tests ${f.abis.join(', ')}` : ', never tests seccomp_data.arch'}`);
   for (const w of writes) out.push(`written: ${w.path}`);
   const listing = (p: Program, title: string): string => {
     const annotate = opts.annotate ? seccompAnnotator(p, { endian }) : undefined;
@@ -208,7 +222,7 @@ function show(host: Host, d: DumpResult, filters: readonly Program[], opts: { al
     });
   } else {
     out.push(`combined: ${eff.program.length} instructions, one program with the stack's verdict for every syscall (what diff pid:${d.pid} compares; --all-filters lists the filters)`);
-    out.push('', 'the stack\'s verdict, per ABI', ...summaryLines(eff.program, abisOf(eff.program, endian, host)), '', listing(eff.program, `(${filters.length} filters combined, ${endian}-endian)`).trimEnd());
+    out.push('', 'the stack\'s verdict, per ABI', ...summaryLines(eff.program, abisOf(eff.program, endian, host), filters), '', listing(eff.program, `(${filters.length} filters combined, ${endian}-endian)`).trimEnd());
   }
   host.stdout(out.join('\n') + '\n');
   printDiagnostics(host, eff.diagnostics);
