@@ -6,9 +6,10 @@
 // profile that denies what the command needs fails as under Docker; and every fault before
 // execve (missing or non-executable binary, unreadable or bad profile, a filter too large, the
 // kernel refusing the filter, a filter that refuses execve) leaves the command unrun — it would
-// have created a marker file.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// have created a marker file. A process started by run is dumped (PTRACE_SECCOMP_GET_FILTER):
+// its filter is the compiled program, instruction for instruction.
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,9 @@ import { formatAction } from '../../src/seccomp/action.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { DOCKER_DEFAULT_PROFILE } from '../../src/profile/defaults.gen.js';
 import { runCli } from '../cli/harness.js';
+import { dumpFilters } from '../../src/linux/dump.js';
+import { diffPrograms } from '../../src/analysis/diff/diff.js';
+import { hostArch } from '../../src/linux/ffi.js';
 
 const LOADER = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const ENTRY = new URL('./cli-entry.ts', import.meta.url).pathname;
@@ -94,6 +98,33 @@ describe.runIf(process.platform === 'linux')('syscage run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^would run \/\S*touch \(argv \["touch",".*"\]\) under docker-default .*:\n {2}\d+ instructions for .*\n {2}prctl\(PR_SET_NO_NEW_PRIVS, 1\), then seccomp\(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW\|SECCOMP_FILTER_FLAG_LOG\), then execve\n$/);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it.runIf(root)('a process started by run, dumped, carries exactly the compiled program (and diff pid:N says equivalent)', async () => {
+    const host = hostArch()!;
+    const child = spawn(process.execPath, ['--import', LOADER, ENTRY, 'run', '--preset', 'unix-only-network', '--', 'sleep', '30'], { cwd: dir, stdio: 'ignore' });
+    try {
+      const pid = child.pid!;
+      // wait for the exec: the process is `sleep`, under its filter
+      for (let i = 0; i < 100; i++) {
+        const comm = (() => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } })();
+        if (comm === 'sleep') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const d = dumpFilters(pid);
+      expect(d.error).toBeUndefined();
+      expect(d.status).toMatchObject({ seccomp: 2, seccompFilters: 1, noNewPrivs: true });
+      const program = compileProfile(buildPreset('unix-only-network').text!, { host }).program!;
+      expect(d.filters!.length).toBe(1);
+      expect(d.filters![0]).toEqual(program);
+      const cmp = diffPrograms(d.filters![0]!, program);
+      expect([cmp.differences.length, cmp.undecided.length, cmp.complete]).toEqual([0, 0, true]);
+      const r = await runCli(['diff', `pid:${pid}`, 'p.json'], { 'p.json': buildPreset('unix-only-network').text! });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/equivalent/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   describe('fault injection: the command never runs', () => {
