@@ -17,6 +17,7 @@ import { parseProfile } from '../profile/parse.js';
 import type { Profile } from '../profile/types.js';
 import { resolveProfile, type Resolution } from '../resolve/resolve.js';
 import { readFilter } from './filter-input.js';
+import { liveSource } from './commands/dump.js';
 import { describeFsError, type Host } from './host.js';
 import type { ParsedTarget } from './target.js';
 
@@ -97,9 +98,11 @@ export function compileProfileText(text: string, name: string, target: ParsedTar
   };
 }
 
-/** Reads FILE (or the embedded default when undefined) as a filter or a profile. */
+/** Reads FILE (or the embedded default when undefined) as a filter or a profile, or `pid:N` as a live process's filters. */
 export function loadSource(host: Host, file: string | undefined, target: ParsedTarget, filterArch?: Arch): Source {
   if (file === undefined) return compileProfileText(DOCKER_DEFAULT_PROFILE, DOCKER_DEFAULT_NAME, target);
+  // pid:N: the filters a running process carries (PTRACE_SECCOMP_GET_FILTER), combined as the kernel runs them
+  if (file.startsWith('pid:')) return liveSource(host, file)!;
   const name = file === '-' ? '<stdin>' : file;
   let bytes: Uint8Array;
   let document: string | undefined;

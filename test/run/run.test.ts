@@ -100,7 +100,7 @@ describe.runIf(process.platform === 'linux')('syscage run', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it.runIf(root)('a process started by run, dumped, carries exactly the compiled program (and diff pid:N says equivalent)', async () => {
+  it.runIf(root)('a process started by run, dumped, carries exactly the compiled program (diff, disasm, explain take pid:N)', async () => {
     const host = hostArch()!;
     const child = spawn(process.execPath, ['--import', LOADER, ENTRY, 'run', '--preset', 'unix-only-network', '--', 'sleep', '30'], { cwd: dir, stdio: 'ignore' });
     try {
@@ -122,6 +122,11 @@ describe.runIf(process.platform === 'linux')('syscage run', () => {
       const r = await runCli(['diff', `pid:${pid}`, 'p.json'], { 'p.json': buildPreset('unix-only-network').text! });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/equivalent/);
+      // and every reader of a filter takes pid:N
+      const dis = await runCli(['disasm', `pid:${pid}`]);
+      expect(dis.stdout.split('\n')[0]).toBe(`# ${program.length} instructions (little-endian)`);
+      const ex = await runCli(['explain', `pid:${pid}`, '--syscall', 'socket']);
+      expect(ex.stdout).toMatch(/socket {2}ALLOW if a0 \(low 32 bits\) = 1 \(AF_UNIX\); otherwise ERRNO\(1\)/);
     } finally {
       child.kill('SIGKILL');
     }

@@ -7,6 +7,7 @@ import type { CommandContext } from '../main.js';
 import { disassemble, formatInstruction } from '../../bpf/disassemble.js';
 import { seccompAnnotator } from '../../seccomp/annotate.js';
 import { readFilter } from '../filter-input.js';
+import { liveSource } from './dump.js';
 import { compileProfileText, looksLikeProfile } from '../source.js';
 import { addTargetOptions, parseArch, parseTarget, type TargetOptions } from '../target.js';
 import type { Instruction } from '../../bpf/instruction.js';
@@ -32,7 +33,10 @@ export function register(parent: Command, ctx: CommandContext): void {
       let bytes: Uint8Array | undefined;
       try { bytes = host.readFile(file); } catch { /* readFilter reports it */ }
       let input: { instructions?: readonly Instruction[]; endian: 'little' | 'big'; diagnostics: readonly Diagnostic[] };
-      if (bytes && looksLikeProfile(bytes)) {
+      if (file.startsWith('pid:')) {
+        const src = liveSource(host, file)!;
+        input = { endian: src.endian, diagnostics: src.diagnostics, ...(src.program ? { instructions: src.program } : {}) };
+      } else if (bytes && looksLikeProfile(bytes)) {
         const { arch: _filterArch, ...targetOpts } = opts;
         const t = parseTarget(targetOpts, host);
         const stop = stopOnErrors(host, t.diagnostics, json);
