@@ -7,15 +7,13 @@
 // unnamed numbers, actions no profile writes, ABIs left out), and the CLI's exit codes.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { program } from './listing.js';
 import { archByName } from '../../src/arch/index.js';
-import { assemble } from '../../src/bpf/assemble.js';
 import { encode } from '../../src/bpf/encode.js';
 import type { Program } from '../../src/bpf/instruction.js';
-import { validate } from '../../src/bpf/validate.js';
 import { compileProfile } from '../../src/compile/profile.js';
 import { parseProfile } from '../../src/profile/parse.js';
 import { resolveProfile } from '../../src/resolve/resolve.js';
-import { parseAction } from '../../src/seccomp/action.js';
 import { decompile } from '../../src/analysis/decompile/decompile.js';
 import { diffPrograms } from '../../src/analysis/diff/diff.js';
 import { libseccompRecompiler } from '../../src/linux/libseccomp-recompiler.js';
@@ -27,13 +25,6 @@ const X86_64 = archByName('x86_64')!;
 const X86 = archByName('x86')!;
 const X32 = archByName('x32')!;
 
-function program(text: string): Program {
-  const a = assemble(text, { parseReturn: parseAction });
-  expect(a.diagnostics).toEqual([]);
-  const v = validate(a.value!);
-  expect(v.diagnostics).toEqual([]);
-  return v.value!;
-}
 
 /** The text recompiled the way `lens` reads it, by syscage or by libseccomp.so.2, and compared with `input` everywhere. */
 function recompiledDiff(input: Program, text: string, host: string, lens: 'runc' | 'libseccomp', byLibseccomp: boolean) {

@@ -6,11 +6,9 @@
 // Each must be partitioned exactly and completely, every leaf's witness must get the leaf's
 // value, and a diff against a one-instruction variant must find exactly the changed region.
 import { describe, expect, it } from 'vitest';
+import { program } from './listing.js';
 import { archByName } from '../../src/arch/index.js';
-import { assemble } from '../../src/bpf/assemble.js';
-import { validate } from '../../src/bpf/validate.js';
 import type { Program } from '../../src/bpf/instruction.js';
-import { parseAction } from '../../src/seccomp/action.js';
 import { simulate } from '../../src/seccomp/simulate.js';
 import { partition } from '../../src/analysis/partition/partition.js';
 import { abiSpace } from '../../src/analysis/partition/spaces.js';
@@ -20,13 +18,6 @@ import { describeArgs } from '../../src/analysis/describe/conditions.js';
 
 const X86_64 = archByName('x86_64')!;
 
-function program(text: string): Program {
-  const a = assemble(text, { parseReturn: parseAction });
-  expect(a.diagnostics).toEqual([]);
-  const v = validate(a.value!);
-  expect(v.diagnostics).toEqual([]);
-  return v.value!;
-}
 
 // Chromium-like: allow read(0..2)/write, mmap without PROT_EXEC (masked), kill on x32, an
 // escape hatch at one instruction pointer, ioctl's `int` cmd checked for sign extension.

@@ -15,7 +15,7 @@
 // Seed: SYSCAGE_SEED, else random; always printed. Without libseccomp the suite fails under CI
 // and is skipped loudly elsewhere.
 
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { archByName, syscallNumber, type Arch } from '../../src/arch/index.js';
 import { decode } from '../../src/bpf/encode.js';
@@ -34,6 +34,7 @@ import { simulate } from '../../src/seccomp/simulate.js';
 import { Rng } from './libseccomp-gen.js';
 import { filterActions, repairSwappedRets } from './libseccomp-repair.js';
 import { genProfile, HOSTS } from './profiles-gen.js';
+import { fixtureProfiles } from '../analysis/decompile-cases.js';
 import { decisionSpace } from './profiles-space.js';
 import { explain, LEDGER, makeExplainer, type Explainer, type LedgerId } from './profiles-explain.js';
 
@@ -49,15 +50,6 @@ const ledger = JSON.parse(readFileSync(new URL('./known-differences.json', impor
 
 const FIXTURES = new URL('../fixtures/profiles/', import.meta.url);
 
-function listProfiles(dir: URL, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const url = new URL(name, dir);
-    if (statSync(url).isDirectory()) out.push(...listProfiles(new URL(`${name}/`, dir), `${prefix}${name}/`));
-    else if (name.endsWith('.json')) out.push(`${prefix}${name}`);
-  }
-  return out;
-}
 
 interface Stats {
   cases: number;
@@ -232,7 +224,7 @@ function runCase(label: string, text: string, host: Arch, rng: Rng, random: bool
   return { failures, ledgered };
 }
 
-const realProfiles = listProfiles(FIXTURES);
+const realProfiles = fixtureProfiles(FIXTURES);
 
 if (!status.available) {
   const message = `profile differential suite cannot run: ${status.reason}`;
