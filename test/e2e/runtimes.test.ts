@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// End to end with real runtimes (issue 6, part 5). A profile is compiled by syscage for this host;
-// crun (raw program in run.oci.seccomp_bpf_data) and bubblewrap (raw program on --seccomp FD)
-// install that program, runc builds its own filter from the profile's OCI linux.seccomp object.
+// End to end with real runtimes (issue 6, part 5). A profile is exported by syscage for this host:
+// crun gets `export --to crun` (the raw program in run.oci.seccomp_bpf_data), bubblewrap `export
+// --to bwrap` (the raw program on --seccomp FD), runc `export --to oci` (the linux.seccomp object,
+// from which it builds its own filter).
 // Inside, a static probe performs raw syscalls; for each one the kernel's answer is compared
 // with syscage's simulate of the program on the exact (nr, args) the probe used:
 //   ERRNO(e)      → the call returned -e (and for most denials, without any filter it does not:
@@ -18,6 +19,7 @@ import type { Program } from '../../src/bpf/instruction.js';
 import { encode } from '../../src/bpf/encode.js';
 import { compileProfile } from '../../src/compile/profile.js';
 import { hasErrors } from '../../src/diagnostics/diagnostic.js';
+import { exportProfile } from '../../src/export/export.js';
 import { DOCKER_DEFAULT_PROFILE } from '../../src/profile/defaults.gen.js';
 import { formatAction } from '../../src/seccomp/action.js';
 import { simulate, type Verdict } from '../../src/seccomp/simulate.js';
@@ -239,9 +241,20 @@ function seccompStatus(rt: Runtime, filter: RunFilter): string {
 // ---------------------------------------------------------------------------------------------
 // The suites.
 
+/**
+ * What each runtime is given, from `syscage export`: runc the `--to oci` object, crun the `--to
+ * crun` annotation's base64, bwrap the `--to bwrap` raw program — each checked to be the very
+ * program that predicts the run.
+ */
 function filterFor(rt: RuntimeName, p: TestProfile, program: Program): RunFilter {
   if (rt === 'runc') return { oci: ociSeccompFor(p.text, HOST) };
-  return { bpf: encode(program, 'little') };
+  const e = exportProfile(p.text, rt === 'crun' ? 'crun' : 'bwrap', { host: HOST });
+  expect(e.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const bytes = rt === 'crun'
+    ? new Uint8Array(Buffer.from(/^run\.oci\.seccomp_bpf_data=(\S+)\n$/.exec(e.output as string)![1]!, 'base64'))
+    : (e.output as Uint8Array);
+  expect(bytes).toEqual(encode(program, 'little'));
+  return { bpf: bytes };
 }
 
 /** The program whose verdicts predict the run: syscage's own for crun/bwrap, syscage's compile of the OCI object runc gets. */
