@@ -5,9 +5,9 @@
 // Nothing here installs a filter: only the children do (never the vitest worker).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleChild } from '../child-bundle.js';
 import { fileURLToPath } from 'node:url';
 import type { Instruction } from '../../src/bpf/instruction.js';
 import { encode } from '../../src/bpf/encode.js';
@@ -20,7 +20,6 @@ import type { ChildStep } from './kernel-child.js';
 import { ARGS5_HI, ARGS5_LO } from './random-program.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(HERE, '../..');
 
 export const EINVAL = 22;
 export const ENOSYS = 38;
@@ -59,31 +58,9 @@ export function requireKernel(
 // ---------------------------------------------------------------------------------------------
 // The child.
 
-let childPath: string | undefined;
-
-/**
- * Bundles kernel-child.ts (and the src/ it imports) into one .mjs beside node_modules' koffi,
- * once per process. esbuild comes with tsx and vite (it is not a direct dependency).
- */
+/** kernel-child.ts (and the src/ it imports) as one .mjs beside node_modules' koffi. */
 export function buildChild(): string {
-  if (childPath) return childPath;
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const dir = join(REPO, 'node_modules', '.cache', 'syscage-kernel-child');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'kernel-child.mjs');
-  const tmp = join(dir, `kernel-child.${process.pid}.mjs`);
-  esbuild.buildSync({
-    entryPoints: [join(HERE, 'kernel-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: tmp,
-    logLevel: 'silent',
-  });
-  renameSync(tmp, out); // atomic: concurrent test files build the same bytes
-  childPath = out;
-  return out;
+  return bundleChild(join(HERE, 'kernel-child.ts'));
 }
 
 /** Installs `ret ALLOW` in a child and reads the answer: why seccomp(2) is unusable here, if it is. */

@@ -5,28 +5,16 @@
 // it is killed, the request it was on is answered 'hung', and a fresh child takes the rest.
 
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { bundleChild } from '../child-bundle.js';
 import { fileURLToPath } from 'node:url';
 import type { WireAnswer, WireRequest } from './model-child.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
 
-let childPath: string | undefined;
-
 function buildChild(): string {
-  if (childPath) return childPath;
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const dir = join(REPO, 'node_modules', '.cache', 'syscage-model-child');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'model-child.mjs');
-  const tmp = join(dir, `model-child.${process.pid}.mjs`);
-  esbuild.buildSync({ entryPoints: [join(HERE, 'model-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tmp, logLevel: 'silent', external: ['koffi'] });
-  renameSync(tmp, out);
-  childPath = out;
-  return out;
+  return bundleChild(join(HERE, 'model-child.ts'), ['koffi']);
 }
 
 export type OracleStatus = { readonly available: true; readonly version: string } | { readonly available: false; readonly reason: string };

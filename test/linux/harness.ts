@@ -4,9 +4,8 @@
 // wait, and says why these suites cannot run here. Nothing here installs a filter: only the
 // children do (never the vitest worker).
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdirSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { bundleChild } from '../child-bundle.js';
 import { fileURLToPath } from 'node:url';
 import { encode } from '../../src/bpf/encode.js';
 import type { Instruction } from '../../src/bpf/instruction.js';
@@ -15,19 +14,8 @@ import { libcUnavailable } from '../../src/linux/ffi.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = resolve(HERE, '../..');
 
-let childPath: string | undefined;
-
 export function buildFilterChild(): string {
-  if (childPath) return childPath;
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const dir = join(REPO, 'node_modules', '.cache', 'syscage-linux-child');
-  mkdirSync(dir, { recursive: true });
-  const out = join(dir, 'filter-child.mjs');
-  const tmp = join(dir, `filter-child.${process.pid}.mjs`);
-  esbuild.buildSync({ entryPoints: [join(HERE, 'filter-child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: tmp, logLevel: 'silent' });
-  renameSync(tmp, out);
-  childPath = out;
-  return out;
+  return bundleChild(join(HERE, 'filter-child.ts'));
 }
 
 export interface ChildReport {
