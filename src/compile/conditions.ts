@@ -59,6 +59,10 @@ export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[]
     readonly acc: AccState | undefined;
     readonly known: ReadonlyMap<string, boolean>;
     readonly key: string;
+    /** The test at (i, jj), where A will be after it, and its fact key. */
+    readonly c: WordCondition;
+    readonly after: AccState;
+    readonly tk: string;
     stage: 0 | 1 | 2;
     passed?: NodeId;
   }
@@ -82,7 +86,8 @@ export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[]
       const key = `${i}/${jj}/${acc ? `${acc.offset}&${acc.mask}` : '-'}/${[...known].map(([k, v]) => `${k}=${v ? 1 : 0}`).sort().join(',')}`;
       const hit = memo.get(key);
       if (hit !== undefined) return { node: hit };
-      return { task: { i, jj, acc, known, key, stage: 0 } };
+      const c = d.conditions[jj]!;
+      return { task: { i, jj, acc, known, key, c, after: { offset: argOffset(c.arg, c.half, endian), mask: c.mask }, tk: testKey(c), stage: 0 } };
     }
   };
   const root = prepare(0, 0, entry, new Map());
@@ -91,10 +96,8 @@ export function lowerDecisions(b: ProgramBuilder, decisions: readonly Decision[]
   let value: NodeId | undefined;
   while (stack.length > 0) {
     const t = stack[stack.length - 1]!;
-    const c = decisions[t.i]!.conditions[t.jj]!;
-    const offset = argOffset(c.arg, c.half, endian);
-    const tk = testKey(c);
-    const after: AccState = { offset, mask: c.mask };
+    const { c, after, tk } = t;
+    const offset = after.offset;
     if (t.stage === 0) {
       t.stage = 1;
       const p = prepare(t.i, t.jj + 1, after, learn(t.known, tk, !c.negate, t.i));
