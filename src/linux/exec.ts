@@ -17,15 +17,16 @@
 
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { installFilter } from './seccomp.js';
+import { installFilter, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV } from './seccomp.js';
 
 /** SECCOMP_FILTER_FLAG_* names (include/uapi/linux/seccomp.h) a profile's `flags` may give. */
 export const FILTER_FLAGS: Readonly<Record<string, number>> = {
-  SECCOMP_FILTER_FLAG_TSYNC: 1,
-  SECCOMP_FILTER_FLAG_LOG: 2,
-  SECCOMP_FILTER_FLAG_SPEC_ALLOW: 4,
-  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: 32,
+  SECCOMP_FILTER_FLAG_TSYNC,
+  SECCOMP_FILTER_FLAG_LOG,
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
 };
 
 export type Found = { readonly path: string } | { readonly status: 126 | 127; readonly reason: string };
@@ -81,8 +82,9 @@ const F_SETFD = 2;
 const F_GETFL = 3;
 const F_SETFL = 4;
 const FD_CLOEXEC = 1;
-const SIGPIPE = 13;
-const SIGXFSZ = 25;
+
+/** This platform's signal numbers (SIGXFSZ is 25 on x86 and arm, 31 on mips). */
+const signals = osConstants.signals;
 
 let bindings: ExecBindings | undefined;
 
@@ -128,8 +130,8 @@ export function execConfined(req: ExecRequest): ExecFailure {
     const flFlags = b.fcntl(fd, F_GETFL, 0);
     if (flFlags >= 0 && (flFlags & nonblock) !== 0 && b.fcntl(fd, F_SETFL, flFlags & ~nonblock) < 0) return { step: 'prepare', errno: b.errno(), detail: `fcntl(${fd}, F_SETFL)` };
   }
-  b.signal(SIGPIPE, null);
-  b.signal(SIGXFSZ, null);
+  b.signal(signals.SIGPIPE, null);
+  b.signal(signals.SIGXFSZ, null);
   const installed = installFilter(req.filter, req.flags, { noNewPrivs: req.noNewPrivs });
   if (!installed.ok) return { step: installed.step, errno: installed.errno };
   b.execve(req.path, argv, env);
