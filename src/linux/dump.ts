@@ -19,7 +19,8 @@ import type { Program } from '../bpf/instruction.js';
 import { validate } from '../bpf/validate.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diag } from '../diagnostics/messages.js';
-import { libcUnavailable } from './ffi.js';
+import { hostArch, libcUnavailable } from './ffi.js';
+import { errnoName } from '../kernel/errno.js';
 import { readProcStatus, readProcText, SECCOMP_MODE_MEANING, type ProcStatus } from './proc.js';
 import { readSeccompFilters } from './ptrace.js';
 
@@ -33,8 +34,8 @@ export interface DumpResult {
   readonly error?: Diagnostic;
 }
 
-const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 5: 'EIO', 13: 'EACCES', 14: 'EFAULT', 22: 'EINVAL', 110: 'ETIMEDOUT' };
-export const errnoText = (n: number): string => ERRNO_NAMES[n] ?? `errno ${n}`;
+/** `EACCES` for 13, from the kernel's errno table of this machine's ABI (../kernel/errno.ts). */
+export const errnoText = (n: number): string => { const arch = hostArch(); return (arch && errnoName(arch, n)) ?? `errno ${n}`; };
 
 /** Why ptrace(PTRACE_SEIZE) said EPERM, from what can be seen without it. */
 function seizeRefusal(pid: number, status: ProcStatus | undefined): string {
