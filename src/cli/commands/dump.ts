@@ -32,6 +32,7 @@ import { dumpFilters, modeMeaning, type DumpResult } from '../../linux/dump.js';
 import type { ProcStatus } from '../../linux/proc.js';
 import { describeFsError, type Host } from '../host.js';
 import { EXIT_BAD_INPUT, printDiagnostics, printJson, stopOnErrors } from '../output.js';
+import { renderProgram } from '../program-output.js';
 import type { Source } from '../source.js';
 import { hostArch } from '../target.js';
 
@@ -84,15 +85,6 @@ function statusJson(s: ProcStatus | undefined) {
   return s ? { name: s.name ?? null, state: s.state ?? null, seccomp: s.seccomp ?? null, mode: s.seccompMode ?? null, meaning: modeMeaning(s), seccompFilters: s.seccompFilters ?? null, noNewPrivs: s.noNewPrivs ?? null, tracerPid: s.tracerPid ?? null } : null;
 }
 
-function render(format: Format, program: Program, endian: 'little' | 'big', title: string): Uint8Array | string {
-  const bytes = encode(program, endian);
-  switch (format) {
-    case 'raw': return bytes;
-    case 'base64': return Buffer.from(bytes).toString('base64') + '\n';
-    case 'hex': return Buffer.from(bytes).toString('hex') + '\n';
-    case 'text': return disassemble(program, { annotate: seccompAnnotator(program, { endian }), title });
-  }
-}
 
 /** Where filter `n` goes with --all-filters -o PATTERN; a diagnostic when the pattern has no place for n. */
 function outputPath(pattern: string, n: number): string {
@@ -186,7 +178,7 @@ function show(host: Host, d: DumpResult, filters: readonly Program[], opts: { al
   }
   for (const w of writes) {
     try {
-      host.writeFileAtomic(w.path, render(opts.format === 'text' ? 'raw' : opts.format, w.program, endian, `pid ${d.pid}`));
+      host.writeFileAtomic(w.path, renderProgram(opts.format === 'text' ? 'raw' : opts.format, w.program, endian, `pid ${d.pid}`));
     } catch (e) {
       return stopOnErrors(host, [diag('writeFailed', { file: w.path, reason: describeFsError(e) })], json) ?? EXIT_BAD_INPUT;
     }
@@ -204,7 +196,7 @@ function show(host: Host, d: DumpResult, filters: readonly Program[], opts: { al
     if (opts.allFilters && filters.length > 1) return stopOnErrors(host, [diag('dumpOutputPattern', { file: '-', reason: `${filters.length} filters cannot share standard output in --format ${opts.format}` }, { kind: 'argument', name: '--format' })], json) ?? EXIT_BAD_INPUT;
     const p = opts.allFilters ? filters[0]! : eff.program;
     if (!p) return stopOnErrors(host, eff.diagnostics, json) ?? EXIT_BAD_INPUT;
-    host.writeFileAtomic('-', render(opts.format, p, endian, `pid ${d.pid}`));
+    host.writeFileAtomic('-', renderProgram(opts.format, p, endian, `pid ${d.pid}`));
     return 0;
   }
   const out: string[] = [head];
