@@ -31,6 +31,20 @@ export function parseArch(name: string, option = '--arch'): { arch?: Arch; diagn
   return arch ? { arch, diagnostics: [] } : { diagnostics: [diag('unknownArch', { name }, { kind: 'argument', name: option })] };
 }
 
+/** `--arch x86_64,x86,…`: the ABIs in order, without repeats, all of one byte order. */
+export function parseArchList(text: string): { arches: Arch[]; diagnostics: Diagnostic[] } {
+  const arches: Arch[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const r = parseArch(name);
+    diagnostics.push(...r.diagnostics);
+    if (r.arch && !arches.includes(r.arch)) arches.push(r.arch);
+  }
+  const other = arches.find((a) => a.endian !== arches[0]?.endian);
+  if (other) diagnostics.push(diag('mixedEndian', { a: arches[0]!.name, b: other.name }, { kind: 'argument', name: '--arch' }));
+  return { arches, diagnostics };
+}
+
 /** The options every command that reads a profile takes. */
 export interface TargetOptions {
   readonly host?: string;
@@ -68,14 +82,9 @@ export function parseTarget(opts: TargetOptions, host: Host): ParsedTarget {
   }
   let arches: Arch[] | undefined;
   if (opts.arch !== undefined) {
-    arches = [];
-    for (const name of opts.arch.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const r = parseArch(name);
-      diagnostics.push(...r.diagnostics);
-      if (r.arch && !arches.includes(r.arch)) arches.push(r.arch);
-    }
-    const other = arches.find((a) => a.endian !== arches![0]?.endian);
-    if (other) diagnostics.push(diag('mixedEndian', { a: arches[0]!.name, b: other.name }, { kind: 'argument', name: '--arch' }));
+    const list = parseArchList(opts.arch);
+    diagnostics.push(...list.diagnostics);
+    arches = list.arches;
   }
   const kernelText = opts.kernel ?? host.machine.kernel;
   const km = /^(\d+)\.(\d+)/.exec(kernelText);

@@ -25,7 +25,7 @@ import { filterAbis } from '../../seccomp/summary.js';
 import { readFilter } from '../filter-input.js';
 import { describeFsError } from '../host.js';
 import { looksLikeProfile } from '../source.js';
-import { parseArch } from '../target.js';
+import { parseArch, parseArchList } from '../target.js';
 import { EXIT_BAD_INPUT, printDiagnostics, stopOnErrors } from '../output.js';
 
 interface Options {
@@ -48,17 +48,9 @@ function usage(reason: string, name: string): Diagnostic {
 }
 
 function archList(text: string): { arches: Arch[]; diagnostics: Diagnostic[] } {
-  const arches: Arch[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const name of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const r = parseArch(name);
-    diagnostics.push(...r.diagnostics);
-    if (r.arch && !arches.includes(r.arch)) arches.push(r.arch);
-  }
-  const other = arches.find((a) => a.endian !== arches[0]?.endian);
-  if (other) diagnostics.push(diag('mixedEndian', { a: arches[0]!.name, b: other.name }, { kind: 'argument', name: '--arch' }));
-  if (arches.length === 0 && diagnostics.length === 0) diagnostics.push(usage('--arch needs at least one ABI', '--arch'));
-  return { arches, diagnostics };
+  const list = parseArchList(text);
+  if (list.arches.length === 0 && list.diagnostics.length === 0) list.diagnostics.push(usage('--arch needs at least one ABI', '--arch'));
+  return list;
 }
 
 export function register(parent: Command, ctx: CommandContext): void {
